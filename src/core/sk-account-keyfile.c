@@ -1,0 +1,628 @@
+/* sk-account-keyfile.c — accounts as GLib key files (storage and export)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "sk-account-keyfile.h"
+
+/* Every key this version reads and writes; anything else in a group is an
+ * unknown key, kept in sk_account_get_unknown_keys() under SK_EXPORT_GROUP
+ * and written back unchanged.  (Localised variants such as "name[pl]" are
+ * not: GKeyFile does not list them.) */
+static const char * const known_keys[] = {
+  "name",
+  "full-name",
+  "email",
+  "type",
+  "incoming-host",
+  "incoming-port",
+  "incoming-security",
+  "incoming-auth",
+  "incoming-plain-confirmed",
+  "username",
+  "leave-copy",
+  "delete-with-deleted",
+  "outgoing-host",
+  "outgoing-port",
+  "outgoing-security",
+  "outgoing-auth",
+  "outgoing-auth-method",
+  "outgoing-plain-confirmed",
+  "outgoing-same-login",
+  "outgoing-username",
+  "timeout",
+  "sign",
+  "inactive",
+  "users",
+  "user-names",
+  "user-owners",
+  "user-default",
+};
+
+/* Keys that would hold a password.  They are refused rather than ignored:
+ * a password left in a file is readable by whoever finds the file. */
+static const char * const password_keys[] = {
+  "password",
+  "outgoing-password",
+};
+
+G_DEFINE_QUARK (sk-keyfile-error-quark, sk_keyfile_error)
+
+/* Every message is "KEY: what is wrong".  The key is added here, outside the
+ * translated text, because it is what stands in the file. */
+G_GNUC_PRINTF (4, 5)
+static gboolean
+key_error (GError         **error,
+           SkKeyfileError   code,
+           const char      *key,
+           const char      *format,
+           ...)
+{
+  g_autofree char *problem = NULL;
+  va_list args;
+
+  va_start (args, format);
+  problem = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error (error, SK_KEYFILE_ERROR, code, "%s: %s", key, problem);
+  return FALSE;
+}
+
+void
+sk_account_to_key_file (SkAccount  *account,
+                        GKeyFile   *key_file,
+                        const char *group)
+{
+  GListModel *users;
+  GKeyFile *unknown;
+  g_auto(GStrv) unknown_keys = NULL;
+  guint n_users;
+
+  g_return_if_fail (SK_IS_ACCOUNT (account));
+  g_return_if_fail (key_file != NULL);
+  g_return_if_fail (group != NULL);
+
+  /* Start clean, so that a key of an earlier write does not linger. */
+  g_key_file_remove_group (key_file, group, NULL);
+
+  g_key_file_set_string (key_file, group, "name", sk_account_get_name (account));
+  g_key_file_set_string (key_file, group, "full-name", sk_account_get_full_name (account));
+  g_key_file_set_string (key_file, group, "email", sk_account_get_email (account));
+  g_key_file_set_string (key_file, group, "type",
+                         sk_account_type_to_string (sk_account_get_account_type (account)));
+
+  g_key_file_set_string (key_file, group, "incoming-host",
+                         sk_account_get_incoming_host (account));
+  g_key_file_set_uint64 (key_file, group, "incoming-port",
+                         sk_account_get_incoming_port (account));
+  g_key_file_set_string (key_file, group, "incoming-security",
+                         sk_security_to_string (sk_account_get_incoming_security (account)));
+  g_key_file_set_string (key_file, group, "incoming-auth",
+                         sk_auth_method_to_string (sk_account_get_incoming_auth (account)));
+  g_key_file_set_boolean (key_file, group, "incoming-plain-confirmed",
+                          sk_account_get_incoming_plain_confirmed (account));
+  g_key_file_set_string (key_file, group, "username", sk_account_get_username (account));
+  g_key_file_set_boolean (key_file, group, "leave-copy",
+                          sk_account_get_leave_copy (account));
+  g_key_file_set_boolean (key_file, group, "delete-with-deleted",
+                          sk_account_get_delete_with_deleted (account));
+
+  g_key_file_set_string (key_file, group, "outgoing-host",
+                         sk_account_get_outgoing_host (account));
+  g_key_file_set_uint64 (key_file, group, "outgoing-port",
+                         sk_account_get_outgoing_port (account));
+  g_key_file_set_string (key_file, group, "outgoing-security",
+                         sk_security_to_string (sk_account_get_outgoing_security (account)));
+  g_key_file_set_boolean (key_file, group, "outgoing-auth",
+                          sk_account_get_outgoing_auth (account));
+  g_key_file_set_string (key_file, group, "outgoing-auth-method",
+                         sk_auth_method_to_string (sk_account_get_outgoing_auth_method (account)));
+  g_key_file_set_boolean (key_file, group, "outgoing-plain-confirmed",
+                          sk_account_get_outgoing_plain_confirmed (account));
+  g_key_file_set_boolean (key_file, group, "outgoing-same-login",
+                          sk_account_get_outgoing_same_login (account));
+  g_key_file_set_string (key_file, group, "outgoing-username",
+                         sk_account_get_outgoing_username (account));
+  g_key_file_set_uint64 (key_file, group, "timeout", sk_account_get_timeout (account));
+
+  g_key_file_set_boolean (key_file, group, "sign", sk_account_get_sign (account));
+  g_key_file_set_boolean (key_file, group, "inactive", sk_account_get_inactive (account));
+
+  users = G_LIST_MODEL (sk_account_get_users (account));
+  n_users = g_list_model_get_n_items (users);
+  if (n_users > 0)
+    {
+      g_autoptr(GPtrArray) codes = g_ptr_array_new ();
+      g_autoptr(GPtrArray) names = g_ptr_array_new ();
+      g_autoptr(GPtrArray) owners = g_ptr_array_new ();
+      const char *default_code = NULL;
+
+      for (guint i = 0; i < n_users; i++)
+        {
+          /* The store holds a reference: the strings outlive this loop. */
+          g_autoptr(SkAccountUser) user = g_list_model_get_item (users, i);
+          const char *code = sk_account_user_get_code (user);
+
+          g_ptr_array_add (codes, (gpointer) code);
+          g_ptr_array_add (names, (gpointer) sk_account_user_get_full_name (user));
+          if (sk_account_user_get_owner (user))
+            g_ptr_array_add (owners, (gpointer) code);
+          if (sk_account_user_get_is_default (user) && default_code == NULL)
+            default_code = code;
+        }
+
+      g_key_file_set_string_list (key_file, group, "users",
+                                  (const char * const *) codes->pdata, codes->len);
+      g_key_file_set_string_list (key_file, group, "user-names",
+                                  (const char * const *) names->pdata, names->len);
+      if (owners->len > 0)
+        g_key_file_set_string_list (key_file, group, "user-owners",
+                                    (const char * const *) owners->pdata, owners->len);
+      if (default_code != NULL)
+        g_key_file_set_string (key_file, group, "user-default", default_code);
+    }
+
+  unknown = sk_account_get_unknown_keys (account);
+  unknown_keys = g_key_file_get_keys (unknown, SK_EXPORT_GROUP, NULL, NULL);
+  for (guint i = 0; unknown_keys != NULL && unknown_keys[i] != NULL; i++)
+    {
+      g_autofree char *value = g_key_file_get_value (unknown, SK_EXPORT_GROUP,
+                                                     unknown_keys[i], NULL);
+
+      g_key_file_set_value (key_file, group, unknown_keys[i], value);
+    }
+}
+
+/* Reading */
+
+static gboolean
+missing_key (const char  *key,
+             GError     **error)
+{
+  return key_error (error, SK_KEYFILE_ERROR_MISSING_KEY, key,
+                    /* Translators: %s is the key, as it stands in the file. */
+                    _("is missing; add a line “%s=…”"), key);
+}
+
+static gboolean
+read_string (GKeyFile    *key_file,
+             const char  *group,
+             const char  *key,
+             gboolean     required,
+             char       **value,
+             GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (!g_key_file_has_key (key_file, group, key, NULL))
+    {
+      if (required)
+        return missing_key (key, error);
+
+      *value = NULL;
+      return TRUE;
+    }
+
+  /* For a bad escape GKeyFile returns the raw text and an error. */
+  *value = g_key_file_get_string (key_file, group, key, &local_error);
+  if (local_error != NULL)
+    {
+      g_clear_pointer (value, g_free);
+      return key_error (error, SK_KEYFILE_ERROR_INVALID_VALUE, key,
+                        _("is not valid text (%s)"), local_error->message);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+read_bool (GKeyFile    *key_file,
+           const char  *group,
+           const char  *key,
+           gboolean     default_value,
+           gboolean    *value,
+           GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *raw = NULL;
+
+  if (!g_key_file_has_key (key_file, group, key, NULL))
+    {
+      *value = default_value;
+      return TRUE;
+    }
+
+  *value = g_key_file_get_boolean (key_file, group, key, &local_error);
+  if (local_error != NULL)
+    {
+      raw = g_key_file_get_value (key_file, group, key, NULL);
+      return key_error (error, SK_KEYFILE_ERROR_INVALID_VALUE, key,
+                        _("“%s” is not true or false"), raw);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+read_number (GKeyFile    *key_file,
+             const char  *group,
+             const char  *key,
+             guint        min,
+             guint        max,
+             guint        default_value,
+             guint       *value,
+             GError     **error)
+{
+  g_autofree char *raw = NULL;
+  guint64 number;
+
+  if (!g_key_file_has_key (key_file, group, key, NULL))
+    {
+      *value = default_value;
+      return TRUE;
+    }
+
+  raw = g_key_file_get_value (key_file, group, key, NULL);
+  if (!g_ascii_string_to_unsigned (raw, 10, min, max, &number, NULL))
+    {
+      if (max == 65535)
+        return key_error (error, SK_KEYFILE_ERROR_INVALID_VALUE, key,
+                          _("“%s” is not a port number from 1 to 65535"), raw);
+
+      return key_error (error, SK_KEYFILE_ERROR_INVALID_VALUE, key,
+                        _("“%s” is not a number of seconds from %u to %u"),
+                        raw, min, max);
+    }
+
+  *value = (guint) number;
+  return TRUE;
+}
+
+/* The raw value of key, or NULL when the group does not have it. */
+static char *
+get_raw (GKeyFile   *key_file,
+         const char *group,
+         const char *key)
+{
+  return g_key_file_get_value (key_file, group, key, NULL);
+}
+
+static gboolean
+not_a_choice (const char  *key,
+              const char  *raw,
+              const char  *choices,
+              GError     **error)
+{
+  return key_error (error, SK_KEYFILE_ERROR_INVALID_VALUE, key,
+                    /* Translators: the second %s lists the values allowed,
+                     * as they stand in the file: "imap, pop3". */
+                    _("“%s” is not one of %s"), raw, choices);
+}
+
+static gboolean
+read_users (GKeyFile    *key_file,
+            const char  *group,
+            SkAccount   *account,
+            GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_auto(GStrv) codes = NULL;
+  g_auto(GStrv) names = NULL;
+  g_auto(GStrv) owners = NULL;
+  g_autofree char *default_code = NULL;
+  g_autoptr(GPtrArray) users = NULL;
+  gsize n_codes = 0;
+  gsize n_names = 0;
+  gsize n_owners = 0;
+
+  if (g_key_file_has_key (key_file, group, "users", NULL))
+    {
+      codes = g_key_file_get_string_list (key_file, group, "users", &n_codes, &local_error);
+      if (local_error != NULL)
+        return key_error (error, SK_KEYFILE_ERROR_INVALID_VALUE, "users",
+                          _("is not a list of operator codes (%s)"), local_error->message);
+    }
+
+  if (g_key_file_has_key (key_file, group, "user-names", NULL))
+    {
+      names = g_key_file_get_string_list (key_file, group, "user-names", &n_names, &local_error);
+      if (local_error != NULL)
+        return key_error (error, SK_KEYFILE_ERROR_INVALID_VALUE, "user-names",
+                          _("is not a list of names (%s)"), local_error->message);
+      if (n_names != n_codes)
+        return key_error (error, SK_KEYFILE_ERROR_INVALID_VALUE, "user-names",
+                          _("has %u names for %u codes in users; give one name for each code"),
+                          (guint) n_names, (guint) n_codes);
+    }
+
+  if (g_key_file_has_key (key_file, group, "user-owners", NULL))
+    {
+      owners = g_key_file_get_string_list (key_file, group, "user-owners", &n_owners, &local_error);
+      if (local_error != NULL)
+        return key_error (error, SK_KEYFILE_ERROR_INVALID_VALUE, "user-owners",
+                          _("is not a list of operator codes (%s)"), local_error->message);
+      for (gsize i = 0; i < n_owners; i++)
+        {
+          if (codes == NULL || !g_strv_contains ((const char * const *) codes, owners[i]))
+            return key_error (error, SK_KEYFILE_ERROR_INVALID_VALUE, "user-owners",
+                              _("“%s” is not one of the codes in users"), owners[i]);
+        }
+    }
+
+  if (!read_string (key_file, group, "user-default", FALSE, &default_code, error))
+    return FALSE;
+  if (default_code != NULL
+      && (codes == NULL || !g_strv_contains ((const char * const *) codes, default_code)))
+    return key_error (error, SK_KEYFILE_ERROR_INVALID_VALUE, "user-default",
+                      _("“%s” is not one of the codes in users"), default_code);
+
+  users = g_ptr_array_new_with_free_func (g_object_unref);
+  for (gsize i = 0; i < n_codes; i++)
+    {
+      gboolean owner = owners != NULL && g_strv_contains ((const char * const *) owners, codes[i]);
+      gboolean is_default = g_strcmp0 (codes[i], default_code) == 0;
+
+      g_ptr_array_add (users, sk_account_user_new (codes[i], names ? names[i] : "",
+                                                   owner, is_default));
+    }
+
+  g_list_store_splice (sk_account_get_users (account), 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (sk_account_get_users (account))),
+                       users->pdata, users->len);
+
+  return TRUE;
+}
+
+static gboolean
+read_strings (GKeyFile    *key_file,
+              const char  *group,
+              SkAccount   *account,
+              GError     **error)
+{
+  static const struct
+  {
+    const char *key;
+    gboolean    required;
+  } strings[] = {
+    { "name", TRUE },
+    { "full-name", FALSE },
+    { "email", TRUE },
+    { "incoming-host", TRUE },
+    { "username", FALSE },
+    { "outgoing-host", TRUE },
+    { "outgoing-username", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
+    {
+      g_autofree char *value = NULL;
+
+      if (!read_string (key_file, group, strings[i].key, strings[i].required, &value, error))
+        return FALSE;
+
+      /* The key names are the property names. */
+      if (value != NULL)
+        g_object_set (account, strings[i].key, value, NULL);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+read_bools (GKeyFile    *key_file,
+            const char  *group,
+            SkAccount   *account,
+            GError     **error)
+{
+  static const char * const bools[] = {
+    "sign",
+    "inactive",
+    "incoming-plain-confirmed",
+    "leave-copy",
+    "delete-with-deleted",
+    "outgoing-auth",
+    "outgoing-plain-confirmed",
+    "outgoing-same-login",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bools); i++)
+    {
+      gboolean default_value;
+      gboolean value;
+
+      /* A new account holds the defaults. */
+      g_object_get (account, bools[i], &default_value, NULL);
+      if (!read_bool (key_file, group, bools[i], default_value, &value, error))
+        return FALSE;
+      g_object_set (account, bools[i], value, NULL);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+read_enums (GKeyFile    *key_file,
+            const char  *group,
+            SkAccount   *account,
+            GError     **error)
+{
+  static const char securities[] = "ssl, starttls, none";
+  static const char auth_methods[] = "auto, plain, login, cram-md5, digest-md5, ntlm";
+  g_autofree char *type_raw = get_raw (key_file, group, "type");
+  g_autofree char *incoming_security_raw = get_raw (key_file, group, "incoming-security");
+  g_autofree char *incoming_auth_raw = get_raw (key_file, group, "incoming-auth");
+  g_autofree char *outgoing_security_raw = get_raw (key_file, group, "outgoing-security");
+  g_autofree char *outgoing_auth_method_raw = get_raw (key_file, group, "outgoing-auth-method");
+  SkAccountType type = sk_account_get_account_type (account);
+  SkSecurity incoming_security = sk_account_get_incoming_security (account);
+  SkAuthMethod incoming_auth = sk_account_get_incoming_auth (account);
+  SkSecurity outgoing_security = sk_account_get_outgoing_security (account);
+  SkAuthMethod outgoing_auth_method = sk_account_get_outgoing_auth_method (account);
+
+  /* A missing key keeps the default the new account holds. */
+  if (type_raw != NULL && !sk_account_type_from_string (type_raw, &type))
+    return not_a_choice ("type", type_raw, "imap, pop3", error);
+  if (incoming_security_raw != NULL
+      && !sk_security_from_string (incoming_security_raw, &incoming_security))
+    return not_a_choice ("incoming-security", incoming_security_raw, securities, error);
+  if (incoming_auth_raw != NULL
+      && !sk_auth_method_from_string (incoming_auth_raw, &incoming_auth))
+    return not_a_choice ("incoming-auth", incoming_auth_raw, auth_methods, error);
+  if (outgoing_security_raw != NULL
+      && !sk_security_from_string (outgoing_security_raw, &outgoing_security))
+    return not_a_choice ("outgoing-security", outgoing_security_raw, securities, error);
+  if (outgoing_auth_method_raw != NULL
+      && !sk_auth_method_from_string (outgoing_auth_method_raw, &outgoing_auth_method))
+    return not_a_choice ("outgoing-auth-method", outgoing_auth_method_raw, auth_methods, error);
+
+  sk_account_set_account_type (account, type);
+  sk_account_set_incoming_security (account, incoming_security);
+  sk_account_set_incoming_auth (account, incoming_auth);
+  sk_account_set_outgoing_security (account, outgoing_security);
+  sk_account_set_outgoing_auth_method (account, outgoing_auth_method);
+
+  return TRUE;
+}
+
+static gboolean
+read_numbers (GKeyFile    *key_file,
+              const char  *group,
+              SkAccount   *account,
+              GError     **error)
+{
+  guint incoming_port;
+  guint outgoing_port;
+  guint timeout;
+
+  if (!read_number (key_file, group, "incoming-port", 1, 65535,
+                    sk_account_get_incoming_port (account), &incoming_port, error)
+      || !read_number (key_file, group, "outgoing-port", 1, 65535,
+                       sk_account_get_outgoing_port (account), &outgoing_port, error)
+      || !read_number (key_file, group, "timeout", SK_MIN_TIMEOUT, SK_MAX_TIMEOUT,
+                       sk_account_get_timeout (account), &timeout, error))
+    return FALSE;
+
+  sk_account_set_incoming_port (account, incoming_port);
+  sk_account_set_outgoing_port (account, outgoing_port);
+  sk_account_set_timeout (account, timeout);
+
+  return TRUE;
+}
+
+static void
+keep_unknown_keys (GKeyFile   *key_file,
+                   const char *group,
+                   SkAccount  *account)
+{
+  GKeyFile *unknown = sk_account_get_unknown_keys (account);
+  g_auto(GStrv) keys = g_key_file_get_keys (key_file, group, NULL, NULL);
+
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      g_autofree char *value = NULL;
+
+      if (g_strv_contains (known_keys, keys[i]))
+        continue;
+
+      value = g_key_file_get_value (key_file, group, keys[i], NULL);
+      g_key_file_set_value (unknown, SK_EXPORT_GROUP, keys[i], value);
+    }
+}
+
+SkAccount *
+sk_account_from_key_file (GKeyFile    *key_file,
+                          const char  *group,
+                          const char  *id,
+                          GError     **error)
+{
+  g_autoptr(SkAccount) account = NULL;
+
+  g_return_val_if_fail (key_file != NULL, NULL);
+  g_return_val_if_fail (group != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!g_key_file_has_group (key_file, group))
+    {
+      g_set_error (error, SK_KEYFILE_ERROR, SK_KEYFILE_ERROR_NO_ACCOUNT,
+                   _("There is no [%s] section with an account in it."), group);
+      return NULL;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (password_keys); i++)
+    {
+      if (g_key_file_has_key (key_file, group, password_keys[i], NULL))
+        {
+          key_error (error, SK_KEYFILE_ERROR_INVALID_VALUE, password_keys[i],
+                     _("passwords are not kept in files; remove this line "
+                       "and enter the password in the program"));
+          return NULL;
+        }
+    }
+
+  account = sk_account_new_with_id (id);
+
+  if (!read_strings (key_file, group, account, error)
+      || !read_enums (key_file, group, account, error)
+      || !read_numbers (key_file, group, account, error)
+      || !read_bools (key_file, group, account, error)
+      || !read_users (key_file, group, account, error))
+    return NULL;
+
+  keep_unknown_keys (key_file, group, account);
+
+  return g_steal_pointer (&account);
+}
+
+char *
+sk_account_export (SkAccount *account)
+{
+  g_autoptr(GKeyFile) key_file = NULL;
+
+  g_return_val_if_fail (SK_IS_ACCOUNT (account), NULL);
+
+  key_file = g_key_file_new ();
+  sk_account_to_key_file (account, key_file, SK_EXPORT_GROUP);
+  g_key_file_set_comment (key_file, NULL, NULL,
+                          _(" An e-mail account exported from Skrzynka.\n"
+                            " The password is not in this file: enter it in the program after importing."),
+                          NULL);
+
+  return g_key_file_to_data (key_file, NULL, NULL);
+}
+
+SkAccount *
+sk_account_import_file (const char          *path,
+                        const char * const  *taken_names,
+                        GError             **error)
+{
+  g_autoptr(GKeyFile) key_file = NULL;
+  g_autoptr(SkAccount) account = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  key_file = g_key_file_new ();
+  if (!g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, error))
+    return NULL;
+
+  account = sk_account_from_key_file (key_file, SK_EXPORT_GROUP, NULL, error);
+  if (account == NULL)
+    return NULL;
+
+  problems = sk_account_validate (account, taken_names);
+  if (problems->len > 0)
+    {
+      SkProblem *first = g_ptr_array_index (problems, 0);
+
+      g_set_error (error, SK_KEYFILE_ERROR, SK_KEYFILE_ERROR_INVALID_VALUE,
+                   "%s: %s", sk_field_get_key (first->field), first->message);
+      return NULL;
+    }
+
+  return g_steal_pointer (&account);
+}

@@ -1,0 +1,208 @@
+/* sk-account.h — an e-mail account: what tabs 1 and 2 of the dialog edit
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sk-account-user.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  SK_ACCOUNT_TYPE_IMAP,
+  SK_ACCOUNT_TYPE_POP3,
+} SkAccountType;
+
+typedef enum
+{
+  SK_SECURITY_SSL,
+  SK_SECURITY_STARTTLS,
+  SK_SECURITY_NONE,
+} SkSecurity;
+
+typedef enum
+{
+  SK_AUTH_METHOD_AUTO,
+  SK_AUTH_METHOD_PLAIN,
+  SK_AUTH_METHOD_LOGIN,
+  SK_AUTH_METHOD_CRAM_MD5,
+  SK_AUTH_METHOD_DIGEST_MD5,
+  SK_AUTH_METHOD_NTLM,
+} SkAuthMethod;
+
+/* The fields validation speaks of; each maps to one key-file key. */
+typedef enum
+{
+  SK_FIELD_NAME,
+  SK_FIELD_FULL_NAME,
+  SK_FIELD_EMAIL,
+  SK_FIELD_USERS,
+  SK_FIELD_INCOMING_HOST,
+  SK_FIELD_INCOMING_PORT,
+  SK_FIELD_INCOMING_SECURITY,
+  SK_FIELD_USERNAME,
+  SK_FIELD_PASSWORD,
+  SK_FIELD_OUTGOING_HOST,
+  SK_FIELD_OUTGOING_PORT,
+  SK_FIELD_OUTGOING_SECURITY,
+  SK_FIELD_OUTGOING_USERNAME,
+  SK_FIELD_OUTGOING_PASSWORD,
+  SK_FIELD_TIMEOUT,
+  SK_N_FIELDS
+} SkField;
+
+typedef struct
+{
+  SkField  field;
+  char    *message;  /* translated, one sentence a person can act on */
+} SkProblem;
+
+#define SK_DEFAULT_TIMEOUT 60
+#define SK_MIN_TIMEOUT     5
+#define SK_MAX_TIMEOUT     600
+
+#define SK_TYPE_ACCOUNT (sk_account_get_type ())
+
+G_DECLARE_FINAL_TYPE (SkAccount, sk_account, SK, ACCOUNT, GObject)
+
+/*
+ * Every setting is also a GObject property of the same name as its key-file
+ * key (see sk-account-keyfile.h), so that widgets can bind to it:
+ *   "name" "full-name" "email" "sign" "inactive"
+ *   "account-type" "incoming-host" "incoming-port" "incoming-security"
+ *   "incoming-auth" "incoming-plain-confirmed" "username" "password"
+ *   "leave-copy" "delete-with-deleted"
+ *   "outgoing-host" "outgoing-port" "outgoing-security" "outgoing-auth"
+ *   "outgoing-auth-method" "outgoing-plain-confirmed" "outgoing-same-login"
+ *   "outgoing-username" "outgoing-password" "timeout"
+ * and "id" (construct-only) and "users" (read-only GListModel of
+ * SkAccountUser).  The passwords are never written to any file.
+ */
+SkAccount     *sk_account_new                       (void);
+SkAccount     *sk_account_new_with_id               (const char    *id);
+SkAccount     *sk_account_copy                      (SkAccount     *self);
+void           sk_account_assign                    (SkAccount     *self,
+                                                     SkAccount     *from);
+gboolean       sk_account_equal                     (SkAccount     *a,
+                                                     SkAccount     *b);
+
+const char    *sk_account_get_id                    (SkAccount     *self);
+const char    *sk_account_get_name                  (SkAccount     *self);
+void           sk_account_set_name                  (SkAccount     *self,
+                                                     const char    *name);
+const char    *sk_account_get_full_name             (SkAccount     *self);
+void           sk_account_set_full_name             (SkAccount     *self,
+                                                     const char    *full_name);
+const char    *sk_account_get_email                 (SkAccount     *self);
+void           sk_account_set_email                 (SkAccount     *self,
+                                                     const char    *email);
+gboolean       sk_account_get_sign                  (SkAccount     *self);
+void           sk_account_set_sign                  (SkAccount     *self,
+                                                     gboolean       sign);
+gboolean       sk_account_get_inactive              (SkAccount     *self);
+void           sk_account_set_inactive              (SkAccount     *self,
+                                                     gboolean       inactive);
+GListStore    *sk_account_get_users                 (SkAccount     *self);
+
+SkAccountType  sk_account_get_account_type          (SkAccount     *self);
+void           sk_account_set_account_type          (SkAccount     *self,
+                                                     SkAccountType  type);
+const char    *sk_account_get_incoming_host         (SkAccount     *self);
+void           sk_account_set_incoming_host         (SkAccount     *self,
+                                                     const char    *host);
+guint          sk_account_get_incoming_port         (SkAccount     *self);
+void           sk_account_set_incoming_port         (SkAccount     *self,
+                                                     guint          port);
+SkSecurity     sk_account_get_incoming_security     (SkAccount     *self);
+void           sk_account_set_incoming_security     (SkAccount     *self,
+                                                     SkSecurity     security);
+SkAuthMethod   sk_account_get_incoming_auth         (SkAccount     *self);
+void           sk_account_set_incoming_auth         (SkAccount     *self,
+                                                     SkAuthMethod   method);
+gboolean       sk_account_get_incoming_plain_confirmed (SkAccount  *self);
+void           sk_account_set_incoming_plain_confirmed (SkAccount  *self,
+                                                     gboolean       confirmed);
+const char    *sk_account_get_username              (SkAccount     *self);
+void           sk_account_set_username              (SkAccount     *self,
+                                                     const char    *username);
+const char    *sk_account_get_password              (SkAccount     *self);
+void           sk_account_set_password              (SkAccount     *self,
+                                                     const char    *password);
+gboolean       sk_account_get_leave_copy            (SkAccount     *self);
+void           sk_account_set_leave_copy            (SkAccount     *self,
+                                                     gboolean       leave_copy);
+gboolean       sk_account_get_delete_with_deleted   (SkAccount     *self);
+void           sk_account_set_delete_with_deleted   (SkAccount     *self,
+                                                     gboolean       delete_with_deleted);
+
+const char    *sk_account_get_outgoing_host         (SkAccount     *self);
+void           sk_account_set_outgoing_host         (SkAccount     *self,
+                                                     const char    *host);
+guint          sk_account_get_outgoing_port         (SkAccount     *self);
+void           sk_account_set_outgoing_port         (SkAccount     *self,
+                                                     guint          port);
+SkSecurity     sk_account_get_outgoing_security     (SkAccount     *self);
+void           sk_account_set_outgoing_security     (SkAccount     *self,
+                                                     SkSecurity     security);
+gboolean       sk_account_get_outgoing_auth         (SkAccount     *self);
+void           sk_account_set_outgoing_auth         (SkAccount     *self,
+                                                     gboolean       needs_auth);
+SkAuthMethod   sk_account_get_outgoing_auth_method  (SkAccount     *self);
+void           sk_account_set_outgoing_auth_method  (SkAccount     *self,
+                                                     SkAuthMethod   method);
+gboolean       sk_account_get_outgoing_plain_confirmed (SkAccount  *self);
+void           sk_account_set_outgoing_plain_confirmed (SkAccount  *self,
+                                                     gboolean       confirmed);
+gboolean       sk_account_get_outgoing_same_login   (SkAccount     *self);
+void           sk_account_set_outgoing_same_login   (SkAccount     *self,
+                                                     gboolean       same_login);
+const char    *sk_account_get_outgoing_username     (SkAccount     *self);
+void           sk_account_set_outgoing_username     (SkAccount     *self,
+                                                     const char    *username);
+const char    *sk_account_get_outgoing_password     (SkAccount     *self);
+void           sk_account_set_outgoing_password     (SkAccount     *self,
+                                                     const char    *password);
+guint          sk_account_get_timeout               (SkAccount     *self);
+void           sk_account_set_timeout               (SkAccount     *self,
+                                                     guint          seconds);
+
+/* The key-file keys this account did not recognise, kept to be written back. */
+GKeyFile      *sk_account_get_unknown_keys          (SkAccount     *self);
+
+/* Every problem, each with its field; taken_names are the names of the other
+ * saved accounts (for the duplicate-name rule), may be NULL.  An empty array
+ * means the account can be saved.  Elements are SkProblem. */
+GPtrArray     *sk_account_validate                  (SkAccount          *self,
+                                                     const char * const *taken_names);
+
+/* The standard port of a protocol with a security mode: 993/143, 995/110,
+ * 465/587 (SMTP STARTTLS and None both use 587). */
+guint          sk_standard_port                     (SkAccountType  type,
+                                                     gboolean       outgoing,
+                                                     SkSecurity     security);
+
+const char    *sk_field_get_key                     (SkField        field);
+void           sk_problem_free                      (SkProblem     *problem);
+
+/* Short, stable names used in files and on the command line. */
+const char    *sk_account_type_to_string            (SkAccountType  type);
+gboolean       sk_account_type_from_string          (const char    *str,
+                                                     SkAccountType *type);
+const char    *sk_security_to_string                (SkSecurity     security);
+gboolean       sk_security_from_string              (const char    *str,
+                                                     SkSecurity    *security);
+const char    *sk_auth_method_to_string             (SkAuthMethod   method);
+gboolean       sk_auth_method_from_string           (const char    *str,
+                                                     SkAuthMethod  *method);
+
+/* FALSE when text holds CR, LF, or NUL within length (-1: NUL-terminated),
+ * any of which would put an extra command on the wire. */
+gboolean       sk_credential_is_safe                (const char    *text,
+                                                     gssize         length);
+gboolean       sk_email_is_valid                    (const char    *email);
+gboolean       sk_hostname_is_valid                 (const char    *host);
+
+G_END_DECLS

@@ -1,0 +1,64 @@
+/* sk-secret.h — account passwords in the desktop's keyring (Secret Service)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define SK_SECRET_ERROR (sk_secret_error_quark ())
+
+typedef enum
+{
+  /* No Secret Service answered: the password lives in this process only. */
+  SK_SECRET_ERROR_NO_KEYRING,
+  SK_SECRET_ERROR_FAILED,
+} SkSecretError;
+
+typedef enum
+{
+  SK_SECRET_INCOMING,  /* the incoming (and by default outgoing) login */
+  SK_SECRET_OUTGOING,  /* the separate SMTP login, when there is one */
+} SkSecretRole;
+
+GQuark    sk_secret_error_quark     (void);
+
+/* Stores password for (account_id, role).  When no keyring answers, the
+ * password is kept for this session only and the call fails with
+ * SK_SECRET_ERROR_NO_KEYRING, which callers show as a notice.  An empty or
+ * NULL password clears that item. */
+void      sk_secret_store_async     (const char          *account_id,
+                                     SkSecretRole         role,
+                                     const char          *account_name,
+                                     const char          *password,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
+gboolean  sk_secret_store_finish    (GAsyncResult        *result,
+                                     GError             **error);
+
+/* The stored password (free it with sk_secret_free), or NULL without error
+ * when there is none.  The session-only passwords are looked at first; with
+ * no keyring and no session password, fails with SK_SECRET_ERROR_NO_KEYRING. */
+void      sk_secret_lookup_async    (const char          *account_id,
+                                     SkSecretRole         role,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
+char     *sk_secret_lookup_finish   (GAsyncResult        *result,
+                                     GError             **error);
+
+/* Removes both passwords of the account, from the keyring and the session. */
+void      sk_secret_clear_async     (const char          *account_id,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
+gboolean  sk_secret_clear_finish    (GAsyncResult        *result,
+                                     GError             **error);
+
+/* Wipes and frees a password. */
+void      sk_secret_free            (char                *password);
+
+G_END_DECLS

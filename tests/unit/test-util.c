@@ -1,0 +1,125 @@
+/* test-util.c — accounts shared by the unit tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "test-util.h"
+
+SkAccount *
+test_make_valid_account (const char *name)
+{
+  SkAccount *account = sk_account_new ();
+
+  sk_account_set_name (account, name);
+  sk_account_set_email (account, "biuro@example.com");
+  sk_account_set_incoming_host (account, "imap.example.com");
+  sk_account_set_username (account, "biuro@example.com");
+  sk_account_set_outgoing_host (account, "smtp.example.com");
+
+  return account;
+}
+
+SkAccount *
+test_make_full_account (const char *name)
+{
+  SkAccount *account = sk_account_new ();
+  GListStore *users = sk_account_get_users (account);
+  g_autoptr(SkAccountUser) first = NULL;
+  g_autoptr(SkAccountUser) second = NULL;
+  g_autoptr(SkAccountUser) third = NULL;
+
+  sk_account_set_name (account, name);
+  /* Characters a key file must escape or that end a list element. */
+  sk_account_set_full_name (account, "  Firma \"Łódź\"; Sp. z o.o. \\ # = [x]");
+  sk_account_set_email (account, "biuro@żółw.example.pl");
+  sk_account_set_sign (account, TRUE);
+  sk_account_set_inactive (account, TRUE);
+
+  first = sk_account_user_new ("ADMIN", "Anna Nowak; Kierownik", TRUE, FALSE);
+  second = sk_account_user_new ("JK;2", "Jan Kowalski", FALSE, TRUE);
+  third = sk_account_user_new ("ZZ", "", TRUE, FALSE);
+  g_list_store_append (users, first);
+  g_list_store_append (users, second);
+  g_list_store_append (users, third);
+
+  sk_account_set_account_type (account, SK_ACCOUNT_TYPE_POP3);
+  sk_account_set_incoming_host (account, "pop.żółw.example.pl");
+  sk_account_set_incoming_port (account, 110);
+  sk_account_set_incoming_security (account, SK_SECURITY_NONE);
+  sk_account_set_incoming_auth (account, SK_AUTH_METHOD_CRAM_MD5);
+  sk_account_set_incoming_plain_confirmed (account, TRUE);
+  sk_account_set_username (account, "biuro=1;x");
+  sk_account_set_password (account, "incoming-secret");
+  sk_account_set_leave_copy (account, FALSE);
+  sk_account_set_delete_with_deleted (account, TRUE);
+
+  sk_account_set_outgoing_host (account, "192.0.2.25");
+  sk_account_set_outgoing_port (account, 2525);
+  sk_account_set_outgoing_security (account, SK_SECURITY_STARTTLS);
+  sk_account_set_outgoing_auth (account, FALSE);
+  sk_account_set_outgoing_auth_method (account, SK_AUTH_METHOD_NTLM);
+  sk_account_set_outgoing_plain_confirmed (account, TRUE);
+  sk_account_set_outgoing_same_login (account, FALSE);
+  sk_account_set_outgoing_username (account, "smtp-user");
+  sk_account_set_outgoing_password (account, "outgoing-secret");
+  sk_account_set_timeout (account, 600);
+
+  return account;
+}
+
+GPtrArray *
+test_setting_properties (void)
+{
+  g_autoptr(GTypeClass) klass = g_type_class_ref (SK_TYPE_ACCOUNT);
+  GPtrArray *settings = g_ptr_array_new ();
+  g_autofree GParamSpec **pspecs = NULL;
+  guint n_pspecs;
+
+  pspecs = g_object_class_list_properties (G_OBJECT_CLASS (klass), &n_pspecs);
+  for (guint i = 0; i < n_pspecs; i++)
+    {
+      if (g_str_equal (pspecs[i]->name, "id") || g_str_equal (pspecs[i]->name, "users"))
+        continue;
+
+      g_ptr_array_add (settings, pspecs[i]);
+    }
+
+  /* The header lists 25 settings: a new one must be added to the tests too. */
+  g_assert_cmpuint (settings->len, ==, 25);
+
+  return settings;
+}
+
+void
+test_assert_all_changed (SkAccount *account)
+{
+  g_autoptr(GPtrArray) settings = test_setting_properties ();
+
+  for (guint i = 0; i < settings->len; i++)
+    {
+      GParamSpec *pspec = g_ptr_array_index (settings, i);
+      g_auto(GValue) value = G_VALUE_INIT;
+
+      g_value_init (&value, pspec->value_type);
+      g_object_get_property (G_OBJECT (account), pspec->name, &value);
+      if (g_param_value_defaults (pspec, &value))
+        g_error ("setting “%s” still holds its default", pspec->name);
+    }
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sk_account_get_users (account))), >, 0);
+}
+
+char *
+test_write_file (const char *basename,
+                 const char *contents)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (g_get_user_cache_dir (), basename, NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_cache_dir (), 0700), ==, 0);
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+
+  return path;
+}

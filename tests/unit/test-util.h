@@ -1,0 +1,31 @@
+/* test-util.h — accounts shared by the unit tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "core/sk-account.h"
+
+G_BEGIN_DECLS
+
+/* An account that passes sk_account_validate() with only the required
+ * settings filled in. */
+SkAccount *test_make_valid_account   (const char *name);
+
+/* An account in which every setting differs from its default (and the
+ * strings hold characters a key file must escape), and which still passes
+ * sk_account_validate(); passwords included. */
+SkAccount *test_make_full_account    (const char *name);
+
+/* Asserts that every setting property of account differs from its
+ * default, so that a round trip of it proves every field. */
+void       test_assert_all_changed   (SkAccount  *account);
+
+/* The GParamSpecs of the settings: every property but "id" and "users". */
+GPtrArray *test_setting_properties   (void);
+
+/* Writes contents to a new file in the test's temporary folder. */
+char      *test_write_file           (const char *basename,
+                                      const char *contents);
+
+G_END_DECLS
