@@ -74,7 +74,7 @@ inside_session ()
 
   # Run in the background so that a signal interrupts `wait` at once
   # instead of waiting for CMD; keep stdin, which `&` would otherwise close.
-  env "${cmd_env[@]}" "$@" <&0 &
+  env "${cmd_env[@]}" "$@" <&0 >&3 3>&- &
   status=0
   wait "$!" || status=$?
   return "$status"
@@ -225,6 +225,6 @@ done
 status=0
 dbus-run-session --config-file="$tmp/bus/session.conf" -- \
   "$BASH" "$self" --inside-session "$x11" "$keyring" "${cmd_env[@]}" -- \
-  "$@" <&0 &
+  "$@" <&0 3>&1 >&2 &
 wait "$!" || status=$?
 exit "$status"

@@ -147,11 +147,14 @@ sk_application_activate (GApplication *app)
   g_autoptr(GError) error = NULL;
   SkAccountsWindow *window;
 
-  window = SK_ACCOUNTS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (self)));
-  if (window != NULL)
+  /* A second start shows the window that is already open (or its dialog). */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
     {
-      gtk_window_present (GTK_WINDOW (window));
-      return;
+      if (SK_IS_ACCOUNTS_WINDOW (l->data))
+        {
+          gtk_window_present (gtk_application_get_active_window (GTK_APPLICATION (self)));
+          return;
+        }
     }
 
   if (self->store == NULL)

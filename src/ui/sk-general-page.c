@@ -1,0 +1,469 @@
+/* sk-general-page.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "Skrzynka"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sk-general-page.h"
+
+struct _SkGeneralPage
+{
+  GtkWidget            parent_instance;
+
+  GtkEntry            *name_entry;
+  GtkLabel            *name_message;
+  GtkEntry            *full_name_entry;
+  GtkLabel            *full_name_message;
+  GtkEntry            *email_entry;
+  GtkLabel            *email_message;
+  GtkCheckButton      *sign_check;
+  GtkEntry            *code_entry;
+  GtkEntry            *user_name_entry;
+  GtkButton           *add_button;
+  GtkLabel            *add_message;
+  GtkColumnView       *users_view;
+  GtkColumnViewColumn *code_column;
+  GtkColumnViewColumn *full_name_column;
+  GtkColumnViewColumn *owner_column;
+  GtkColumnViewColumn *default_column;
+  GtkSingleSelection  *users_selection;
+  GtkSortListModel    *users_sorted;
+  GtkFilterListModel  *users_filtered;
+  GtkLabel            *empty_label;
+  GtkLabel            *users_message;
+  GtkSearchEntry      *find_entry;
+  GtkButton           *remove_button;
+  GtkCheckButton      *inactive_check;
+
+  SkAccount           *account;
+  GPtrArray           *bindings;
+};
+
+static void sk_general_page_iface_init (SkAccountPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SkGeneralPage, sk_general_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (SK_TYPE_ACCOUNT_PAGE,
+                                                      sk_general_page_iface_init))
+
+static GListStore *
+get_users (SkGeneralPage *self)
+{
+  return self->account != NULL ? sk_account_get_users (self->account) : NULL;
+}
+
+/* Codes compare as validation compares them: "ab " and "AB" are the same
+ * person to whoever picks one from a list. */
+static char *
+code_key (const char *code)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (code != NULL ? code : ""));
+  g_autofree char *normalized = g_utf8_normalize (trimmed, -1, G_NORMALIZE_ALL);
+
+  return g_utf8_casefold (normalized != NULL ? normalized : trimmed, -1);
+}
+
+static gboolean
+has_user_with_code (SkGeneralPage *self,
+                    const char    *code)
+{
+  GListModel *users = G_LIST_MODEL (get_users (self));
+  g_autofree char *wanted = code_key (code);
+  guint n = g_list_model_get_n_items (users);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SkAccountUser) user = g_list_model_get_item (users, i);
+      g_autofree char *other = code_key (sk_account_user_get_code (user));
+
+      if (g_strcmp0 (wanted, other) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+update_empty_state (SkGeneralPage *self)
+{
+  GListStore *users = get_users (self);
+  guint n_users = users != NULL ? g_list_model_get_n_items (G_LIST_MODEL (users)) : 0;
+  guint n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->users_filtered));
+
+  if (n_users == 0)
+    gtk_label_set_text (self->empty_label,
+                        _("No users yet. Everyone can use this account until you add someone."));
+  else if (n_shown == 0)
+    gtk_label_set_text (self->empty_label, _("No user matches what you are looking for."));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->empty_label), n_shown == 0);
+}
+
+static void
+selection_changed (SkGeneralPage *self)
+{
+  gtk_widget_set_sensitive (GTK_WIDGET (self->remove_button),
+                            gtk_single_selection_get_selected_item (self->users_selection) != NULL);
+}
+
+static void
+new_user_changed (SkGeneralPage *self)
+{
+  g_autofree char *code = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->code_entry))));
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->add_button), self->account != NULL && code[0] != '\0');
+  sk_field_show_problem (GTK_WIDGET (self->code_entry), self->add_message, NULL);
+}
+
+static void
+add_user (SkGeneralPage *self)
+{
+  g_autofree char *code = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->code_entry))));
+  g_autofree char *full_name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->user_name_entry))));
+  g_autoptr(SkAccountUser) user = NULL;
+
+  if (self->account == NULL || code[0] == '\0')
+    return;
+
+  if (has_user_with_code (self, code))
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("There is already a user with the code “%s”. Choose another code."), code);
+
+      sk_field_show_problem (GTK_WIDGET (self->code_entry), self->add_message, message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->code_entry));
+      return;
+    }
+
+  user = sk_account_user_new (code, full_name, FALSE, FALSE);
+  g_list_store_append (get_users (self), user);
+
+  /* Ready for the next person. */
+  gtk_editable_set_text (GTK_EDITABLE (self->code_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->user_name_entry), "");
+  gtk_widget_grab_focus (GTK_WIDGET (self->code_entry));
+}
+
+static void
+remove_user (SkGeneralPage *self)
+{
+  SkAccountUser *user = gtk_single_selection_get_selected_item (self->users_selection);
+  guint position;
+
+  if (user == NULL || !g_list_store_find (get_users (self), user, &position))
+    return;
+
+  g_list_store_remove (get_users (self), position);
+}
+
+/* At most one user is the default: ticking one unticks the others.  Only a
+ * change does this, so an account that arrives with two defaults keeps them
+ * and validation explains the problem. */
+static void
+user_is_default_changed (SkGeneralPage *self,
+                         GParamSpec    *pspec,
+                         SkAccountUser *changed)
+{
+  GListStore *users = get_users (self);
+  guint n;
+
+  if (!sk_account_user_get_is_default (changed) ||
+      users == NULL || !g_list_store_find (users, changed, NULL))
+    return;
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (users));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SkAccountUser) user = g_list_model_get_item (G_LIST_MODEL (users), i);
+
+      if (user != changed)
+        sk_account_user_set_is_default (user, FALSE);
+    }
+}
+
+static void
+users_items_changed (SkGeneralPage *self,
+                     guint          position,
+                     guint          removed,
+                     guint          added,
+                     GListModel    *users)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(SkAccountUser) user = g_list_model_get_item (users, i);
+
+      g_signal_connect_object (user, "notify::is-default",
+                               G_CALLBACK (user_is_default_changed), self,
+                               G_CONNECT_SWAPPED);
+    }
+
+  update_empty_state (self);
+}
+
+static void
+disconnect_account (SkGeneralPage *self)
+{
+  GListModel *users;
+  guint n;
+
+  if (self->account == NULL)
+    return;
+
+  for (guint i = 0; i < self->bindings->len; i++)
+    g_binding_unbind (g_ptr_array_index (self->bindings, i));
+  g_ptr_array_set_size (self->bindings, 0);
+
+  users = G_LIST_MODEL (get_users (self));
+  n = g_list_model_get_n_items (users);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SkAccountUser) user = g_list_model_get_item (users, i);
+
+      g_signal_handlers_disconnect_by_data (user, self);
+    }
+  g_signal_handlers_disconnect_by_data (users, self);
+
+  gtk_filter_list_model_set_model (self->users_filtered, NULL);
+  g_clear_object (&self->account);
+}
+
+static void
+bind (SkGeneralPage *self,
+      const char    *property,
+      gpointer       target,
+      const char    *target_property)
+{
+  g_ptr_array_add (self->bindings,
+                   g_object_bind_property (self->account, property, target, target_property,
+                                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE));
+}
+
+static void
+sk_general_page_set_account (SkAccountPage *page,
+                             SkAccount     *account)
+{
+  SkGeneralPage *self = SK_GENERAL_PAGE (page);
+  GListModel *users;
+
+  disconnect_account (self);
+  self->account = g_object_ref (account);
+
+  bind (self, "name", self->name_entry, "text");
+  bind (self, "full-name", self->full_name_entry, "text");
+  bind (self, "email", self->email_entry, "text");
+  bind (self, "sign", self->sign_check, "active");
+  bind (self, "inactive", self->inactive_check, "active");
+
+  users = G_LIST_MODEL (get_users (self));
+  g_signal_connect_object (users, "items-changed",
+                           G_CALLBACK (users_items_changed), self,
+                           G_CONNECT_SWAPPED);
+  users_items_changed (self, 0, 0, g_list_model_get_n_items (users), users);
+  gtk_filter_list_model_set_model (self->users_filtered, users);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->find_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->code_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->user_name_entry), "");
+  new_user_changed (self);
+  update_empty_state (self);
+}
+
+static gboolean
+sk_general_page_validate (SkAccountPage *page,
+                          GPtrArray     *problems)
+{
+  SkGeneralPage *self = SK_GENERAL_PAGE (page);
+  gboolean ok = TRUE;
+
+  ok &= sk_field_show_problem (GTK_WIDGET (self->name_entry), self->name_message,
+                               sk_problems_find (problems, SK_FIELD_NAME));
+  ok &= sk_field_show_problem (GTK_WIDGET (self->full_name_entry), self->full_name_message,
+                               sk_problems_find (problems, SK_FIELD_FULL_NAME));
+  ok &= sk_field_show_problem (GTK_WIDGET (self->email_entry), self->email_message,
+                               sk_problems_find (problems, SK_FIELD_EMAIL));
+  ok &= sk_field_show_problem (GTK_WIDGET (self->users_view), self->users_message,
+                               sk_problems_find (problems, SK_FIELD_USERS));
+
+  return ok;
+}
+
+static void
+sk_general_page_iface_init (SkAccountPageInterface *iface)
+{
+  iface->set_account = sk_general_page_set_account;
+  iface->validate = sk_general_page_validate;
+}
+
+/* Table cells: labels follow the user; check boxes edit it. */
+
+static void
+setup_label_cell (GtkSignalListItemFactory *factory,
+                  GtkListItem              *list_item,
+                  gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (list_item, label);
+}
+
+static void
+setup_check_cell (GtkSignalListItemFactory *factory,
+                  GtkListItem              *list_item,
+                  const char               *accessible_label)
+{
+  GtkWidget *check = gtk_check_button_new ();
+
+  gtk_widget_set_halign (check, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (check),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _(accessible_label),
+                                  -1);
+  gtk_list_item_set_child (list_item, check);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           const char               *property)
+{
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+  SkAccountUser *user = gtk_list_item_get_item (list_item);
+  GBinding *binding;
+
+  if (GTK_IS_LABEL (child))
+    binding = g_object_bind_property (user, property, child, "label", G_BINDING_SYNC_CREATE);
+  else
+    binding = g_object_bind_property (user, property, child, "active",
+                                      G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+
+  g_object_set_data (G_OBJECT (list_item), "sk-binding", binding);
+}
+
+static void
+unbind_cell (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             gpointer                  user_data)
+{
+  GBinding *binding = g_object_steal_data (G_OBJECT (list_item), "sk-binding");
+
+  if (binding != NULL)
+    g_binding_unbind (binding);
+}
+
+static void
+set_column_factory (GtkColumnViewColumn *column,
+                    const char          *property,
+                    const char          *accessible_label)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  if (accessible_label != NULL)
+    g_signal_connect (factory, "setup", G_CALLBACK (setup_check_cell), (gpointer) accessible_label);
+  else
+    g_signal_connect (factory, "setup", G_CALLBACK (setup_label_cell), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), (gpointer) property);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), NULL);
+
+  gtk_column_view_column_set_factory (column, factory);
+}
+
+static void
+sk_general_page_dispose (GObject *object)
+{
+  SkGeneralPage *self = SK_GENERAL_PAGE (object);
+  GtkWidget *child;
+
+  disconnect_account (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SK_TYPE_GENERAL_PAGE);
+  /* The template's top widget has no name, so nothing above removed it. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (sk_general_page_parent_class)->dispose (object);
+}
+
+static void
+sk_general_page_finalize (GObject *object)
+{
+  SkGeneralPage *self = SK_GENERAL_PAGE (object);
+
+  g_ptr_array_unref (self->bindings);
+
+  G_OBJECT_CLASS (sk_general_page_parent_class)->finalize (object);
+}
+
+static void
+sk_general_page_class_init (SkGeneralPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sk_general_page_dispose;
+  object_class->finalize = sk_general_page_finalize;
+
+  /* The template's sorter and filters look up SkAccountUser properties. */
+  g_type_ensure (SK_TYPE_ACCOUNT_USER);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/pl/skrzynka/Skrzynka/ui/sk-general-page.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, name_entry);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, name_message);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, full_name_entry);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, full_name_message);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, email_entry);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, email_message);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, sign_check);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, code_entry);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, user_name_entry);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, add_button);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, add_message);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, users_view);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, code_column);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, full_name_column);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, owner_column);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, default_column);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, users_selection);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, users_sorted);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, users_filtered);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, empty_label);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, users_message);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, find_entry);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, remove_button);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, inactive_check);
+
+  gtk_widget_class_bind_template_callback (widget_class, new_user_changed);
+  gtk_widget_class_bind_template_callback (widget_class, add_user);
+  gtk_widget_class_bind_template_callback (widget_class, remove_user);
+  gtk_widget_class_bind_template_callback (widget_class, selection_changed);
+  gtk_widget_class_bind_template_callback (widget_class, update_empty_state);
+}
+
+static void
+sk_general_page_init (SkGeneralPage *self)
+{
+  self->bindings = g_ptr_array_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  set_column_factory (self->code_column, "code", NULL);
+  set_column_factory (self->full_name_column, "full-name", NULL);
+  set_column_factory (self->owner_column, "owner", N_("Owner"));
+  set_column_factory (self->default_column, "is-default", N_("Default"));
+
+  gtk_sort_list_model_set_sorter (self->users_sorted, gtk_column_view_get_sorter (self->users_view));
+  gtk_column_view_sort_by_column (self->users_view, self->code_column, GTK_SORT_ASCENDING);
+
+  update_empty_state (self);
+}
+
+GtkWidget *
+sk_general_page_new (void)
+{
+  return g_object_new (SK_TYPE_GENERAL_PAGE, NULL);
+}

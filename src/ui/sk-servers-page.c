@@ -1,0 +1,582 @@
+/* sk-servers-page.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "Skrzynka"
+
+#include "sk-servers-page.h"
+
+struct _SkServersPage
+{
+  GtkWidget          parent_instance;
+
+  /* Bound so that disposing the template unparents it. */
+  GtkWidget         *content;
+  GtkToggleButton   *pop3_button;
+  GtkToggleButton   *imap_button;
+  GtkEntry          *incoming_host_entry;
+  GtkLabel          *incoming_host_message;
+  GtkEntry          *outgoing_host_entry;
+  GtkLabel          *outgoing_host_message;
+  GtkWidget         *pop3_options;
+  GtkCheckButton    *leave_copy_check;
+  GtkCheckButton    *delete_with_deleted_check;
+  GtkEntry          *username_entry;
+  GtkLabel          *username_message;
+  GtkPasswordEntry  *password_entry;
+  GtkLabel          *password_message;
+
+  GtkExpander       *advanced_expander;
+  GtkWidget         *advanced_warning;
+  GtkSpinButton     *timeout_spin;
+  GtkLabel          *timeout_message;
+  GtkEntry          *incoming_port_entry;
+  GtkLabel          *incoming_port_message;
+  GtkDropDown       *incoming_security_dropdown;
+  GtkWidget         *incoming_plain_warning;
+  GtkCheckButton    *incoming_plain_confirmed_check;
+  GtkLabel          *incoming_security_message;
+  GtkDropDown       *incoming_auth_dropdown;
+  GtkEntry          *outgoing_port_entry;
+  GtkLabel          *outgoing_port_message;
+  GtkDropDown       *outgoing_security_dropdown;
+  GtkWidget         *outgoing_plain_warning;
+  GtkCheckButton    *outgoing_plain_confirmed_check;
+  GtkLabel          *outgoing_security_message;
+  GtkCheckButton    *outgoing_auth_check;
+  GtkCheckButton    *outgoing_same_login_check;
+  GtkWidget         *outgoing_login_grid;
+  GtkEntry          *outgoing_username_entry;
+  GtkLabel          *outgoing_username_message;
+  GtkPasswordEntry  *outgoing_password_entry;
+  GtkLabel          *outgoing_password_message;
+  GtkWidget         *outgoing_auth_method_label;
+  GtkDropDown       *outgoing_auth_method_dropdown;
+
+  SkAccount         *account;
+  GPtrArray         *bindings;
+
+  /* The settings the ports were last proposed for, to tell a standard port
+   * (which follows the security mode) from one the user typed (which stays). */
+  SkAccountType      last_type;
+  SkSecurity         last_incoming_security;
+  SkSecurity         last_outgoing_security;
+
+  /* The fields folded under Advanced that had a problem at the last
+   * validation, one bit per SkField. */
+  guint              advanced_problems;
+};
+
+G_STATIC_ASSERT (SK_N_FIELDS <= 32);
+
+static void sk_servers_page_account_page_init (SkAccountPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SkServersPage, sk_servers_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (SK_TYPE_ACCOUNT_PAGE,
+                                                      sk_servers_page_account_page_init))
+
+static gboolean
+port_to_text (GBinding     *binding,
+              const GValue *from_value,
+              GValue       *to_value,
+              gpointer      user_data)
+{
+  guint port = g_value_get_uint (from_value);
+
+  g_value_take_string (to_value, port != 0 ? g_strdup_printf ("%u", port) : g_strdup (""));
+  return TRUE;
+}
+
+static gboolean
+text_to_port (GBinding     *binding,
+              const GValue *from_value,
+              GValue       *to_value,
+              gpointer      user_data)
+{
+  g_autofree char *text = g_strstrip (g_strdup (g_value_get_string (from_value)));
+  guint64 port = 0;
+
+  /* Anything but a port number becomes 0, which validation explains. */
+  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXUINT16, &port, NULL))
+    port = 0;
+
+  g_value_set_uint (to_value, (guint) port);
+  return TRUE;
+}
+
+/* The dropdowns list the choices in the order of their enum. */
+static gboolean
+enum_to_selected (GBinding     *binding,
+                  const GValue *from_value,
+                  GValue       *to_value,
+                  gpointer      user_data)
+{
+  g_value_set_uint (to_value, (guint) g_value_get_enum (from_value));
+  return TRUE;
+}
+
+static gboolean
+selected_to_enum (GBinding     *binding,
+                  const GValue *from_value,
+                  GValue       *to_value,
+                  gpointer      user_data)
+{
+  guint selected = g_value_get_uint (from_value);
+  g_autoptr(GEnumClass) enum_class = g_type_class_ref (G_VALUE_TYPE (to_value));
+
+  if (g_enum_get_value (enum_class, (int) selected) == NULL)
+    return FALSE;
+
+  g_value_set_enum (to_value, (int) selected);
+  return TRUE;
+}
+
+/* Each toggle button stands for one type (user_data); only the one being
+ * pressed speaks, its partner being released is no change of its own. */
+static gboolean
+type_to_active (GBinding     *binding,
+                const GValue *from_value,
+                GValue       *to_value,
+                gpointer      user_data)
+{
+  g_value_set_boolean (to_value, g_value_get_enum (from_value) == GPOINTER_TO_INT (user_data));
+  return TRUE;
+}
+
+static gboolean
+active_to_type (GBinding     *binding,
+                const GValue *from_value,
+                GValue       *to_value,
+                gpointer      user_data)
+{
+  if (!g_value_get_boolean (from_value))
+    return FALSE;
+
+  g_value_set_enum (to_value, GPOINTER_TO_INT (user_data));
+  return TRUE;
+}
+
+static void
+bind (SkServersPage *self,
+      const char    *account_property,
+      gpointer       widget,
+      const char    *widget_property)
+{
+  GBinding *binding = g_object_bind_property (self->account, account_property,
+                                              widget, widget_property,
+                                              G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+
+  g_ptr_array_add (self->bindings, g_object_ref (binding));
+}
+
+static void
+bind_full (SkServersPage         *self,
+           const char            *account_property,
+           gpointer               widget,
+           const char            *widget_property,
+           GBindingTransformFunc  to_widget,
+           GBindingTransformFunc  to_account,
+           gpointer               user_data)
+{
+  GBinding *binding = g_object_bind_property_full (self->account, account_property,
+                                                   widget, widget_property,
+                                                   G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
+                                                   to_widget, to_account,
+                                                   user_data, NULL);
+
+  g_ptr_array_add (self->bindings, g_object_ref (binding));
+}
+
+/* The warning stands where a password would cross the network: incoming
+ * always logs in, outgoing only when the server asks for it.  Read from the
+ * account, not the widgets, as validation may run before the widgets follow. */
+static gboolean
+asks_plain_confirmation (SkServersPage *self,
+                         gboolean       outgoing)
+{
+  if (!outgoing)
+    return sk_account_get_incoming_security (self->account) == SK_SECURITY_NONE;
+
+  return sk_account_get_outgoing_security (self->account) == SK_SECURITY_NONE &&
+         sk_account_get_outgoing_auth (self->account);
+}
+
+static void
+update_dependents (SkServersPage *self)
+{
+  SkAccount *account = self->account;
+  gboolean outgoing_auth = sk_account_get_outgoing_auth (account);
+
+  gtk_widget_set_visible (self->pop3_options,
+                          sk_account_get_account_type (account) == SK_ACCOUNT_TYPE_POP3);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->delete_with_deleted_check),
+                            sk_account_get_leave_copy (account));
+
+  gtk_widget_set_visible (self->incoming_plain_warning, asks_plain_confirmation (self, FALSE));
+  gtk_widget_set_visible (self->outgoing_plain_warning, asks_plain_confirmation (self, TRUE));
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->outgoing_same_login_check), outgoing_auth);
+  gtk_widget_set_visible (self->outgoing_login_grid,
+                          outgoing_auth && !sk_account_get_outgoing_same_login (account));
+  gtk_widget_set_sensitive (self->outgoing_auth_method_label, outgoing_auth);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->outgoing_auth_method_dropdown), outgoing_auth);
+}
+
+/* A port that is empty or standard for the old setting follows the new one;
+ * a port the user chose is left alone. */
+static void
+propose_port (SkServersPage *self,
+              gboolean       outgoing,
+              SkAccountType  old_type,
+              SkSecurity     old_security,
+              SkAccountType  new_type,
+              SkSecurity     new_security)
+{
+  guint port = outgoing ? sk_account_get_outgoing_port (self->account)
+                        : sk_account_get_incoming_port (self->account);
+  guint proposed = sk_standard_port (new_type, outgoing, new_security);
+
+  if (port != 0 && port != sk_standard_port (old_type, outgoing, old_security))
+    return;
+
+  if (outgoing)
+    sk_account_set_outgoing_port (self->account, proposed);
+  else
+    sk_account_set_incoming_port (self->account, proposed);
+}
+
+static void
+account_type_changed (SkServersPage *self)
+{
+  SkAccountType type = sk_account_get_account_type (self->account);
+
+  if (type != self->last_type)
+    {
+      SkSecurity security = sk_account_get_incoming_security (self->account);
+
+      propose_port (self, FALSE, self->last_type, security, type, security);
+      self->last_type = type;
+    }
+
+  update_dependents (self);
+}
+
+static void
+incoming_security_changed (SkServersPage *self)
+{
+  SkAccountType type = sk_account_get_account_type (self->account);
+  SkSecurity security = sk_account_get_incoming_security (self->account);
+
+  if (security != self->last_incoming_security)
+    {
+      propose_port (self, FALSE, type, self->last_incoming_security, type, security);
+      self->last_incoming_security = security;
+    }
+
+  /* A later switch back to None must ask again. */
+  if (security != SK_SECURITY_NONE)
+    sk_account_set_incoming_plain_confirmed (self->account, FALSE);
+
+  update_dependents (self);
+}
+
+static void
+outgoing_security_changed (SkServersPage *self)
+{
+  SkAccountType type = sk_account_get_account_type (self->account);
+  SkSecurity security = sk_account_get_outgoing_security (self->account);
+
+  if (security != self->last_outgoing_security)
+    {
+      propose_port (self, TRUE, type, self->last_outgoing_security, type, security);
+      self->last_outgoing_security = security;
+    }
+
+  if (security != SK_SECURITY_NONE)
+    sk_account_set_outgoing_plain_confirmed (self->account, FALSE);
+
+  update_dependents (self);
+}
+
+static void
+release_account (SkServersPage *self)
+{
+  if (self->account == NULL)
+    return;
+
+  for (guint i = 0; i < self->bindings->len; i++)
+    g_binding_unbind (g_ptr_array_index (self->bindings, i));
+  g_ptr_array_set_size (self->bindings, 0);
+
+  g_signal_handlers_disconnect_by_data (self->account, self);
+  g_clear_object (&self->account);
+}
+
+static void
+sk_servers_page_set_account (SkAccountPage *page,
+                             SkAccount     *account)
+{
+  SkServersPage *self = SK_SERVERS_PAGE (page);
+
+  if (account == self->account)
+    return;
+
+  release_account (self);
+  self->account = g_object_ref (account);
+  self->advanced_problems = 0;
+
+  self->last_type = sk_account_get_account_type (account);
+  self->last_incoming_security = sk_account_get_incoming_security (account);
+  self->last_outgoing_security = sk_account_get_outgoing_security (account);
+
+  bind_full (self, "account-type", self->pop3_button, "active",
+             type_to_active, active_to_type, GINT_TO_POINTER (SK_ACCOUNT_TYPE_POP3));
+  bind_full (self, "account-type", self->imap_button, "active",
+             type_to_active, active_to_type, GINT_TO_POINTER (SK_ACCOUNT_TYPE_IMAP));
+  bind (self, "incoming-host", self->incoming_host_entry, "text");
+  bind (self, "outgoing-host", self->outgoing_host_entry, "text");
+  bind (self, "leave-copy", self->leave_copy_check, "active");
+  bind (self, "delete-with-deleted", self->delete_with_deleted_check, "active");
+  bind (self, "username", self->username_entry, "text");
+  bind (self, "password", self->password_entry, "text");
+
+  bind (self, "timeout", self->timeout_spin, "value");
+  bind_full (self, "incoming-port", self->incoming_port_entry, "text",
+             port_to_text, text_to_port, NULL);
+  bind_full (self, "incoming-security", self->incoming_security_dropdown, "selected",
+             enum_to_selected, selected_to_enum, NULL);
+  bind (self, "incoming-plain-confirmed", self->incoming_plain_confirmed_check, "active");
+  bind_full (self, "incoming-auth", self->incoming_auth_dropdown, "selected",
+             enum_to_selected, selected_to_enum, NULL);
+  bind_full (self, "outgoing-port", self->outgoing_port_entry, "text",
+             port_to_text, text_to_port, NULL);
+  bind_full (self, "outgoing-security", self->outgoing_security_dropdown, "selected",
+             enum_to_selected, selected_to_enum, NULL);
+  bind (self, "outgoing-plain-confirmed", self->outgoing_plain_confirmed_check, "active");
+  bind (self, "outgoing-auth", self->outgoing_auth_check, "active");
+  bind (self, "outgoing-same-login", self->outgoing_same_login_check, "active");
+  bind (self, "outgoing-username", self->outgoing_username_entry, "text");
+  bind (self, "outgoing-password", self->outgoing_password_entry, "text");
+  bind_full (self, "outgoing-auth-method", self->outgoing_auth_method_dropdown, "selected",
+             enum_to_selected, selected_to_enum, NULL);
+
+  g_signal_connect_object (account, "notify::account-type",
+                           G_CALLBACK (account_type_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (account, "notify::incoming-security",
+                           G_CALLBACK (incoming_security_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (account, "notify::outgoing-security",
+                           G_CALLBACK (outgoing_security_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (account, "notify::leave-copy",
+                           G_CALLBACK (update_dependents), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (account, "notify::outgoing-auth",
+                           G_CALLBACK (update_dependents), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (account, "notify::outgoing-same-login",
+                           G_CALLBACK (update_dependents), self, G_CONNECT_SWAPPED);
+
+  update_dependents (self);
+}
+
+static gboolean
+show_problem (GPtrArray *problems,
+              SkField    field,
+              gpointer   widget,
+              GtkLabel  *label)
+{
+  return sk_field_show_problem (GTK_WIDGET (widget), label, sk_problems_find (problems, field));
+}
+
+/* A security problem is an unconfirmed None: the mark goes on what the person
+ * has to act on, the confirmation when it is asked for, else the dropdown. */
+static void
+show_security_problem (GPtrArray      *problems,
+                       SkField         field,
+                       gboolean        confirming,
+                       GtkDropDown    *dropdown,
+                       GtkCheckButton *confirm,
+                       GtkLabel       *label)
+{
+  GtkWidget *marked = confirming ? GTK_WIDGET (confirm) : GTK_WIDGET (dropdown);
+  GtkWidget *unmarked = confirming ? GTK_WIDGET (dropdown) : GTK_WIDGET (confirm);
+
+  sk_field_show_problem (unmarked, label, NULL);
+  show_problem (problems, field, marked, label);
+}
+
+static gboolean
+sk_servers_page_validate (SkAccountPage *page,
+                          GPtrArray     *problems)
+{
+  static const SkField advanced_fields[] = {
+    SK_FIELD_TIMEOUT,
+    SK_FIELD_INCOMING_PORT,
+    SK_FIELD_INCOMING_SECURITY,
+    SK_FIELD_OUTGOING_PORT,
+    SK_FIELD_OUTGOING_SECURITY,
+    SK_FIELD_OUTGOING_USERNAME,
+    SK_FIELD_OUTGOING_PASSWORD,
+  };
+  SkServersPage *self = SK_SERVERS_PAGE (page);
+  gboolean basic_ok = TRUE;
+  guint advanced_problems = 0;
+
+  g_return_val_if_fail (self->account != NULL, FALSE);
+
+  basic_ok &= show_problem (problems, SK_FIELD_INCOMING_HOST,
+                            self->incoming_host_entry, self->incoming_host_message);
+  basic_ok &= show_problem (problems, SK_FIELD_OUTGOING_HOST,
+                            self->outgoing_host_entry, self->outgoing_host_message);
+  basic_ok &= show_problem (problems, SK_FIELD_USERNAME,
+                            self->username_entry, self->username_message);
+  basic_ok &= show_problem (problems, SK_FIELD_PASSWORD,
+                            self->password_entry, self->password_message);
+
+  show_problem (problems, SK_FIELD_TIMEOUT, self->timeout_spin, self->timeout_message);
+  show_problem (problems, SK_FIELD_INCOMING_PORT,
+                self->incoming_port_entry, self->incoming_port_message);
+  show_security_problem (problems, SK_FIELD_INCOMING_SECURITY,
+                         asks_plain_confirmation (self, FALSE),
+                         self->incoming_security_dropdown,
+                         self->incoming_plain_confirmed_check,
+                         self->incoming_security_message);
+  show_problem (problems, SK_FIELD_OUTGOING_PORT,
+                self->outgoing_port_entry, self->outgoing_port_message);
+  show_security_problem (problems, SK_FIELD_OUTGOING_SECURITY,
+                         asks_plain_confirmation (self, TRUE),
+                         self->outgoing_security_dropdown,
+                         self->outgoing_plain_confirmed_check,
+                         self->outgoing_security_message);
+  show_problem (problems, SK_FIELD_OUTGOING_USERNAME,
+                self->outgoing_username_entry, self->outgoing_username_message);
+  show_problem (problems, SK_FIELD_OUTGOING_PASSWORD,
+                self->outgoing_password_entry, self->outgoing_password_message);
+
+  for (guint i = 0; i < G_N_ELEMENTS (advanced_fields); i++)
+    if (sk_problems_find (problems, advanced_fields[i]) != NULL)
+      advanced_problems |= 1u << advanced_fields[i];
+
+  /* A field that has just gone wrong unfolds Advanced so that its explanation
+   * is seen; one the person folded away again stays folded, still flagged. */
+  if ((advanced_problems & ~self->advanced_problems) != 0)
+    gtk_expander_set_expanded (self->advanced_expander, TRUE);
+  self->advanced_problems = advanced_problems;
+  gtk_widget_set_visible (self->advanced_warning, advanced_problems != 0);
+
+  return basic_ok && advanced_problems == 0;
+}
+
+static void
+sk_servers_page_account_page_init (SkAccountPageInterface *iface)
+{
+  iface->set_account = sk_servers_page_set_account;
+  iface->validate = sk_servers_page_validate;
+}
+
+static void
+sk_servers_page_dispose (GObject *object)
+{
+  SkServersPage *self = SK_SERVERS_PAGE (object);
+
+  release_account (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SK_TYPE_SERVERS_PAGE);
+
+  G_OBJECT_CLASS (sk_servers_page_parent_class)->dispose (object);
+}
+
+static void
+sk_servers_page_finalize (GObject *object)
+{
+  SkServersPage *self = SK_SERVERS_PAGE (object);
+
+  g_ptr_array_unref (self->bindings);
+
+  G_OBJECT_CLASS (sk_servers_page_parent_class)->finalize (object);
+}
+
+static void
+sk_servers_page_class_init (SkServersPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sk_servers_page_dispose;
+  object_class->finalize = sk_servers_page_finalize;
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/pl/skrzynka/Skrzynka/ui/sk-servers-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, content);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, pop3_button);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, imap_button);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, incoming_host_entry);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, incoming_host_message);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_host_entry);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_host_message);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, pop3_options);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, leave_copy_check);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, delete_with_deleted_check);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, username_entry);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, username_message);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, password_entry);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, password_message);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, advanced_expander);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, advanced_warning);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, timeout_spin);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, timeout_message);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, incoming_port_entry);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, incoming_port_message);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, incoming_security_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, incoming_plain_warning);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, incoming_plain_confirmed_check);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, incoming_security_message);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, incoming_auth_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_port_entry);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_port_message);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_security_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_plain_warning);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_plain_confirmed_check);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_security_message);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_auth_check);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_same_login_check);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_login_grid);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_username_entry);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_username_message);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_password_entry);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_password_message);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_auth_method_label);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_auth_method_dropdown);
+}
+
+/* A spin button takes typed digits only when it loses focus or is
+ * activated; OK may be pressed before either, so the typed number counts at
+ * once when it is a valid timeout. */
+static void
+timeout_text_changed (SkServersPage *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->timeout_spin));
+  guint64 seconds;
+
+  if (self->account == NULL ||
+      !g_ascii_string_to_unsigned (text, 10, SK_MIN_TIMEOUT, SK_MAX_TIMEOUT, &seconds, NULL))
+    return;
+
+  sk_account_set_timeout (self->account, (guint) seconds);
+}
+
+static void
+sk_servers_page_init (SkServersPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->bindings = g_ptr_array_new_with_free_func (g_object_unref);
+
+  gtk_spin_button_set_range (self->timeout_spin, SK_MIN_TIMEOUT, SK_MAX_TIMEOUT);
+  gtk_spin_button_set_increments (self->timeout_spin, 5, 30);
+  g_signal_connect_object (self->timeout_spin, "changed",
+                           G_CALLBACK (timeout_text_changed), self, G_CONNECT_SWAPPED);
+}
+
+GtkWidget *
+sk_servers_page_new (void)
+{
+  return g_object_new (SK_TYPE_SERVERS_PAGE, NULL);
+}
