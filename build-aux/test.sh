@@ -30,22 +30,34 @@ count_results ()
     failed=$((failed + 1))
     return
   fi
-  # One JSON object per test and line.
+  # One JSON object per test and line.  A TAP test counts its cases; any
+  # other test counts once.
   counts=$(/usr/bin/python3 - "$log" <<'PY'
-import json, sys
+import json, re, sys
 
 counts = {"passed": 0, "failed": 0, "skipped": 0}
+case = re.compile(r"^(not ok|ok)\b(.*)$", re.MULTILINE)
 with open(sys.argv[1], encoding="utf-8") as log:
     for line in log:
         if not line.strip():
             continue
-        result = json.loads(line)["result"]
-        if result in ("OK", "EXPECTEDFAIL"):
-            counts["passed"] += 1
-        elif result == "SKIP":
-            counts["skipped"] += 1
-        else:
-            counts["failed"] += 1
+        test = json.loads(line)
+        good = test["result"] in ("OK", "EXPECTEDFAIL")
+        cases = case.findall(test.get("stdout") or "")
+        if not cases:
+            key = "passed" if good else "skipped" if test["result"] == "SKIP" else "failed"
+            counts[key] += 1
+            continue
+        failed = 0
+        for verdict, rest in cases:
+            if "# SKIP" in rest.upper():
+                counts["skipped"] += 1
+            elif verdict == "ok":
+                counts["passed"] += 1
+            else:
+                failed += 1
+        # A test that crashed after its last case still failed.
+        counts["failed"] += failed if failed or good else 1
 print(counts["passed"], counts["failed"], counts["skipped"])
 PY
 )
