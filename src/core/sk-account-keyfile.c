@@ -34,6 +34,8 @@ static const char * const known_keys[] = {
   "outgoing-same-login",
   "outgoing-username",
   "timeout",
+  "incoming-pinned-certificate",
+  "outgoing-pinned-certificate",
   "sign",
   "inactive",
   "users",
@@ -128,6 +130,10 @@ sk_account_to_key_file (SkAccount  *account,
   g_key_file_set_string (key_file, group, "outgoing-username",
                          sk_account_get_outgoing_username (account));
   g_key_file_set_uint64 (key_file, group, "timeout", sk_account_get_timeout (account));
+  g_key_file_set_string (key_file, group, "incoming-pinned-certificate",
+                         sk_account_get_incoming_pinned_certificate (account));
+  g_key_file_set_string (key_file, group, "outgoing-pinned-certificate",
+                         sk_account_get_outgoing_pinned_certificate (account));
 
   g_key_file_set_boolean (key_file, group, "sign", sk_account_get_sign (account));
   g_key_file_set_boolean (key_file, group, "inactive", sk_account_get_inactive (account));
@@ -513,6 +519,41 @@ read_numbers (GKeyFile    *key_file,
   return TRUE;
 }
 
+static gboolean
+read_fingerprints (GKeyFile    *key_file,
+                   const char  *group,
+                   SkAccount   *account,
+                   GError     **error)
+{
+  static const char * const keys[] = {
+    "incoming-pinned-certificate",
+    "outgoing-pinned-certificate",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autofree char *value = NULL;
+      g_autofree char *upper = NULL;
+
+      if (!read_string (key_file, group, keys[i], FALSE, &value, error))
+        return FALSE;
+      if (value == NULL)
+        continue;
+
+      if (!sk_fingerprint_is_valid (value))
+        return key_error (error, SK_KEYFILE_ERROR_INVALID_VALUE, keys[i],
+                          /* Translators: keep "AB:CD:…" as it is. */
+                          _("“%s” is not a SHA-256 fingerprint (32 pairs of hex digits, "
+                            "AB:CD:…) nor empty"), value);
+
+      /* The form the connection test writes and compares. */
+      upper = g_ascii_strup (value, -1);
+      g_object_set (account, keys[i], upper, NULL);
+    }
+
+  return TRUE;
+}
+
 static void
 keep_unknown_keys (GKeyFile   *key_file,
                    const char *group,
@@ -569,6 +610,7 @@ sk_account_from_key_file (GKeyFile    *key_file,
       || !read_enums (key_file, group, account, error)
       || !read_numbers (key_file, group, account, error)
       || !read_bools (key_file, group, account, error)
+      || !read_fingerprints (key_file, group, account, error)
       || !read_users (key_file, group, account, error))
     return NULL;
 

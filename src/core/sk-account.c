@@ -45,6 +45,8 @@ struct _SkAccount
   char          *outgoing_username;
   char          *outgoing_password;
   guint          timeout;
+  char          *incoming_pinned_certificate;
+  char          *outgoing_pinned_certificate;
 
   /* Keys of a newer version (or a person) that this one does not know,
    * kept so that saving does not drop them. */
@@ -85,6 +87,8 @@ enum
   PROP_OUTGOING_USERNAME,
   PROP_OUTGOING_PASSWORD,
   PROP_TIMEOUT,
+  PROP_INCOMING_PINNED_CERTIFICATE,
+  PROP_OUTGOING_PINNED_CERTIFICATE,
   N_PROPS
 };
 
@@ -237,6 +241,8 @@ sk_account_finalize (GObject *object)
   g_clear_pointer (&self->outgoing_host, g_free);
   g_clear_pointer (&self->outgoing_username, g_free);
   g_clear_pointer (&self->outgoing_password, wipe_free);
+  g_clear_pointer (&self->incoming_pinned_certificate, g_free);
+  g_clear_pointer (&self->outgoing_pinned_certificate, g_free);
   g_clear_pointer (&self->unknown_keys, g_key_file_unref);
 
   G_OBJECT_CLASS (sk_account_parent_class)->finalize (object);
@@ -358,6 +364,14 @@ sk_account_get_property (GObject    *object,
 
     case PROP_TIMEOUT:
       g_value_set_uint (value, self->timeout);
+      break;
+
+    case PROP_INCOMING_PINNED_CERTIFICATE:
+      g_value_set_string (value, self->incoming_pinned_certificate);
+      break;
+
+    case PROP_OUTGOING_PINNED_CERTIFICATE:
+      g_value_set_string (value, self->outgoing_pinned_certificate);
       break;
 
     default:
@@ -484,6 +498,14 @@ sk_account_set_property (GObject      *object,
       sk_account_set_timeout (self, g_value_get_uint (value));
       break;
 
+    case PROP_INCOMING_PINNED_CERTIFICATE:
+      sk_account_set_incoming_pinned_certificate (self, g_value_get_string (value));
+      break;
+
+    case PROP_OUTGOING_PINNED_CERTIFICATE:
+      sk_account_set_outgoing_pinned_certificate (self, g_value_get_string (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -573,6 +595,8 @@ sk_account_class_init (SkAccountClass *klass)
   properties[PROP_OUTGOING_USERNAME] = string_property ("outgoing-username");
   properties[PROP_OUTGOING_PASSWORD] = string_property ("outgoing-password");
   properties[PROP_TIMEOUT] = uint_property ("timeout", SK_DEFAULT_TIMEOUT);
+  properties[PROP_INCOMING_PINNED_CERTIFICATE] = string_property ("incoming-pinned-certificate");
+  properties[PROP_OUTGOING_PINNED_CERTIFICATE] = string_property ("outgoing-pinned-certificate");
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -603,6 +627,8 @@ sk_account_init (SkAccount *self)
   self->outgoing_username = g_strdup ("");
   self->outgoing_password = g_strdup ("");
   self->timeout = SK_DEFAULT_TIMEOUT;
+  self->incoming_pinned_certificate = g_strdup ("");
+  self->outgoing_pinned_certificate = g_strdup ("");
 
   self->unknown_keys = g_key_file_new ();
 }
@@ -1196,6 +1222,42 @@ sk_account_set_timeout (SkAccount *self,
   set_uint (self, &self->timeout, seconds, PROP_TIMEOUT);
 }
 
+const char *
+sk_account_get_incoming_pinned_certificate (SkAccount *self)
+{
+  g_return_val_if_fail (SK_IS_ACCOUNT (self), NULL);
+
+  return self->incoming_pinned_certificate;
+}
+
+void
+sk_account_set_incoming_pinned_certificate (SkAccount  *self,
+                                            const char *sha256)
+{
+  g_return_if_fail (SK_IS_ACCOUNT (self));
+
+  if (set_str (&self->incoming_pinned_certificate, sha256))
+    notify (self, PROP_INCOMING_PINNED_CERTIFICATE);
+}
+
+const char *
+sk_account_get_outgoing_pinned_certificate (SkAccount *self)
+{
+  g_return_val_if_fail (SK_IS_ACCOUNT (self), NULL);
+
+  return self->outgoing_pinned_certificate;
+}
+
+void
+sk_account_set_outgoing_pinned_certificate (SkAccount  *self,
+                                            const char *sha256)
+{
+  g_return_if_fail (SK_IS_ACCOUNT (self));
+
+  if (set_str (&self->outgoing_pinned_certificate, sha256))
+    notify (self, PROP_OUTGOING_PINNED_CERTIFICATE);
+}
+
 GKeyFile *
 sk_account_get_unknown_keys (SkAccount *self)
 {
@@ -1714,6 +1776,25 @@ sk_hostname_is_valid (const char *host)
       all_digits = FALSE;
 
   return !all_digits;
+}
+
+gboolean
+sk_fingerprint_is_valid (const char *sha256)
+{
+  if (sha256 == NULL || *sha256 == '\0')
+    return TRUE;
+
+  /* "AB:CD:…:EF": 32 pairs, 31 colons. */
+  if (strlen (sha256) != 32 * 3 - 1)
+    return FALSE;
+
+  for (guint i = 0; sha256[i] != '\0'; i++)
+    {
+      if (i % 3 == 2 ? sha256[i] != ':' : !g_ascii_isxdigit (sha256[i]))
+        return FALSE;
+    }
+
+  return TRUE;
 }
 
 gboolean

@@ -78,6 +78,7 @@ G_DECLARE_FINAL_TYPE (SkAccount, sk_account, SK, ACCOUNT, GObject)
  *   "outgoing-host" "outgoing-port" "outgoing-security" "outgoing-auth"
  *   "outgoing-auth-method" "outgoing-plain-confirmed" "outgoing-same-login"
  *   "outgoing-username" "outgoing-password" "timeout"
+ *   "incoming-pinned-certificate" "outgoing-pinned-certificate"
  * and "id" (construct-only) and "users" (read-only GListModel of
  * SkAccountUser).  The passwords are never written to any file.
  */
@@ -169,6 +170,16 @@ guint          sk_account_get_timeout               (SkAccount     *self);
 void           sk_account_set_timeout               (SkAccount     *self,
                                                      guint          seconds);
 
+/* The SHA-256 fingerprint ("AB:CD:…") of a server certificate the person
+ * chose to trust for that server, or "" for none.  When set, that
+ * certificate and no other is accepted, whoever issued it. */
+const char    *sk_account_get_incoming_pinned_certificate (SkAccount  *self);
+void           sk_account_set_incoming_pinned_certificate (SkAccount  *self,
+                                                           const char *sha256);
+const char    *sk_account_get_outgoing_pinned_certificate (SkAccount  *self);
+void           sk_account_set_outgoing_pinned_certificate (SkAccount  *self,
+                                                           const char *sha256);
+
 /* The key-file keys this account did not recognise, kept to be written back. */
 GKeyFile      *sk_account_get_unknown_keys          (SkAccount     *self);
 
@@ -204,5 +215,7 @@ gboolean       sk_credential_is_safe                (const char    *text,
                                                      gssize         length);
 gboolean       sk_email_is_valid                    (const char    *email);
 gboolean       sk_hostname_is_valid                 (const char    *host);
+/* TRUE for "" and for 32 hex pairs separated by colons, in either case. */
+gboolean       sk_fingerprint_is_valid              (const char    *sha256);
 
 G_END_DECLS

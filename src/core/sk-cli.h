@@ -24,4 +24,27 @@ int sk_cli_export (SkAccountStore *store,
 int sk_cli_import (SkAccountStore *store,
                    const char     *path);
 
+typedef struct
+{
+  /* Read the password from standard input rather than the keyring: one
+   * line (two for a separate outgoing login), ending with a newline or
+   * not. */
+  gboolean    password_stdin;
+  /* Also trust the CA certificates in this PEM file, or NULL. */
+  const char *cafile;
+  /* The result as one JSON object on stdout, and no steps on stderr. */
+  gboolean    json;
+} SkCliTestOptions;
+
+/* Test connection for a saved account (--test NAME; the password from the
+ * keyring unless password_stdin) or for the account in an export file
+ * (--test-file FILE; never saved).  Steps go to stderr as they happen,
+ * one sentence per side to stdout; 0: both sides passed, 1: a side
+ * failed, 2: bad usage or a bad file. */
+int sk_cli_test      (SkAccountStore         *store,
+                      const char             *name,
+                      const SkCliTestOptions *options);
+int sk_cli_test_file (const char             *path,
+                      const SkCliTestOptions *options);
+
 G_END_DECLS

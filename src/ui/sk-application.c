@@ -30,6 +30,16 @@ static const GOptionEntry option_entries[] = {
     N_("Print the account NAME as a key file (never the password)"), N_("NAME") },
   { "import", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Add the account described in FILE"), N_("FILE") },
+  { "test", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Test the connection of the saved account NAME (password from the keyring)"), N_("NAME") },
+  { "test-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Test the connection of the account described in FILE"), N_("FILE") },
+  { "password-stdin", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("With --test or --test-file: read the password from standard input"), NULL },
+  { "cafile", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("With --test or --test-file: also trust the CA certificates in PEM, for this run"), N_("PEM") },
+  { "json", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("With --test or --test-file: print the result as one JSON object"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Show the version and quit"), NULL },
   { NULL }
@@ -43,6 +53,10 @@ sk_application_handle_local_options (GApplication *app,
   g_autoptr(SkAccountStore) store = NULL;
   g_autofree char *export_name = NULL;
   g_autofree char *import_path = NULL;
+  g_autofree char *test_name = NULL;
+  g_autofree char *test_path = NULL;
+  g_autofree char *cafile = NULL;
+  SkCliTestOptions test_options = { FALSE, NULL, FALSE };
   gboolean list = FALSE;
   int n_commands;
 
@@ -55,17 +69,36 @@ sk_application_handle_local_options (GApplication *app,
   g_variant_dict_lookup (options, "list", "b", &list);
   g_variant_dict_lookup (options, "export", "s", &export_name);
   g_variant_dict_lookup (options, "import", "^ay", &import_path);
+  g_variant_dict_lookup (options, "test", "s", &test_name);
+  g_variant_dict_lookup (options, "test-file", "^ay", &test_path);
+  g_variant_dict_lookup (options, "password-stdin", "b", &test_options.password_stdin);
+  g_variant_dict_lookup (options, "cafile", "^ay", &cafile);
+  g_variant_dict_lookup (options, "json", "b", &test_options.json);
+  test_options.cafile = cafile;
 
-  n_commands = (list ? 1 : 0) + (export_name ? 1 : 0) + (import_path ? 1 : 0);
-  if (n_commands == 0)
-    return -1;
+  n_commands = (list ? 1 : 0) + (export_name ? 1 : 0) + (import_path ? 1 : 0)
+               + (test_name ? 1 : 0) + (test_path ? 1 : 0);
 
   if (n_commands > 1)
     {
       g_printerr ("skrzynka: %s\n",
-                  _("Give only one of --list, --export and --import."));
+                  _("Give only one of --list, --export, --import, --test and --test-file."));
       return SK_EXIT_USAGE;
     }
+
+  if (test_name == NULL && test_path == NULL
+      && (test_options.password_stdin || cafile != NULL || test_options.json))
+    {
+      g_printerr ("skrzynka: %s\n",
+                  _("--password-stdin, --cafile and --json go with --test or --test-file."));
+      return SK_EXIT_USAGE;
+    }
+
+  if (n_commands == 0)
+    return -1;
+
+  if (test_path != NULL)
+    return sk_cli_test_file (test_path, &test_options);
 
   store = sk_account_store_new (NULL);
 
@@ -73,6 +106,8 @@ sk_application_handle_local_options (GApplication *app,
     return sk_cli_list (store);
   if (export_name != NULL)
     return sk_cli_export (store, export_name);
+  if (test_name != NULL)
+    return sk_cli_test (store, test_name, &test_options);
   return sk_cli_import (store, import_path);
 }
 

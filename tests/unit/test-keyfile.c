@@ -348,6 +348,11 @@ test_bad_values (void)
     { "password=abcdabcdabcdabcd",
       "password: passwords are not kept in files; remove this line and enter the password in the program" },
     { "outgoing-password=abcdabcdabcdabcd", "outgoing-password: …" },
+    { "incoming-pinned-certificate=AB:CD",
+      "incoming-pinned-certificate: “AB:CD” is not a SHA-256 fingerprint …" },
+    { "outgoing-pinned-certificate="
+      "0G:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF",
+      "outgoing-pinned-certificate: …" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -394,7 +399,11 @@ test_good_values (void)
                                                      "users=A;B\\;C;D;\n"
                                                      "user-names=Anna;Bea\\;Cecylia;;\n"
                                                      "user-owners=A;D;\n"
-                                                     "user-default=B;C\n");
+                                                     "user-default=B;C\n"
+                                                     "incoming-pinned-certificate=ab:cd:ef:01:23:45:67:89:"
+                                                     "ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:"
+                                                     "ab:cd:ef:01:23:45:67:89\n"
+                                                     "outgoing-pinned-certificate=\n");
   g_autoptr(GError) error = NULL;
   g_autoptr(SkAccount) read = NULL;
   GListModel *users;
@@ -419,6 +428,11 @@ test_good_values (void)
   g_assert_cmpuint (sk_account_get_timeout (read), ==, 5);
   g_assert_true (sk_account_get_sign (read));
   g_assert_true (sk_account_get_inactive (read));
+  /* Fingerprints are kept in the upper case the connection test compares. */
+  g_assert_cmpstr (sk_account_get_incoming_pinned_certificate (read), ==,
+                   "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:"
+                   "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89");
+  g_assert_cmpstr (sk_account_get_outgoing_pinned_certificate (read), ==, "");
 
   users = G_LIST_MODEL (sk_account_get_users (read));
   g_assert_cmpuint (g_list_model_get_n_items (users), ==, G_N_ELEMENTS (expected));

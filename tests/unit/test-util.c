@@ -64,6 +64,12 @@ test_make_full_account (const char *name)
   sk_account_set_outgoing_username (account, "smtp-user");
   sk_account_set_outgoing_password (account, "outgoing-secret");
   sk_account_set_timeout (account, 600);
+  sk_account_set_incoming_pinned_certificate (account,
+                                              "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:"
+                                              "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF");
+  sk_account_set_outgoing_pinned_certificate (account,
+                                              "FF:EE:DD:CC:BB:AA:99:88:77:66:55:44:33:22:11:00:"
+                                              "FF:EE:DD:CC:BB:AA:99:88:77:66:55:44:33:22:11:00");
 
   return account;
 }
@@ -85,8 +91,8 @@ test_setting_properties (void)
       g_ptr_array_add (settings, pspecs[i]);
     }
 
-  /* The header lists 25 settings: a new one must be added to the tests too. */
-  g_assert_cmpuint (settings->len, ==, 25);
+  /* The header lists 27 settings: a new one must be added to the tests too. */
+  g_assert_cmpuint (settings->len, ==, 27);
 
   return settings;
 }
