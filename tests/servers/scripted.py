@@ -1,0 +1,464 @@
+#!/usr/bin/python3
+# scripted.py — small mail servers that misbehave on purpose, for what a
+# real Dovecot cannot be made to do.  Each mode listens on a free port of
+# 127.0.0.1, optionally behind TLS with a certificate from the tests' CA,
+# and writes everything it receives and sends to a log file, so that a test
+# can prove what a client did (above all, that it sent no password).
+#
+#   imap-no-starttls       IMAP whose CAPABILITY has no STARTTLS (plain)
+#   pop3-no-stls           POP3 whose CAPA has no STLS (plain)
+#   smtp-no-auth           SMTP whose EHLO offers no AUTH (TLS)
+#   smtp-starttls-offered  SMTP offering STARTTLS and AUTH on a plain port
+#   imap-preauth           IMAP greeting "* PREAUTH": no login at all (TLS)
+#   plain-on-tls-port      plain "* OK" where the client expects TLS
+#   endless-capabilities   IMAP CAPABILITY lines that never end (TLS)
+#   silent                 accepts connections and never says a word
+#
+# As a module:
+#
+#     with scripted.start("silent") as server:
+#         server.port, server.log_text()
+#
+# From a shell: scripted.py MODE [--tls|--plain] [--cafile-dir DIR]; prints
+# "PORT=n" and "LOG=path", serves until standard input ends.
+#
+# Everything is bounded: a server lives at most `lifetime` seconds, takes
+# at most MAX_CONNECTIONS, answers at most MAX_COMMANDS a connection, and
+# its threads are daemons, so a test that dies leaves nothing behind.
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import argparse
+import atexit
+import os
+import shutil
+import socket
+import ssl
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import testca  # noqa: E402
+
+HOST = testca.HOST
+MAX_CONNECTIONS = 50
+MAX_COMMANDS = 200
+MAX_LINE = 8192
+MAX_ENDLESS_LINES = 2000000
+DEFAULT_LIFETIME = 120.0
+
+# mode: (protocol, TLS from the first byte by default)
+MODES = {
+    "imap-no-starttls": ("imap", False),
+    "pop3-no-stls": ("pop3", False),
+    "smtp-no-auth": ("smtp", True),
+    "smtp-starttls-offered": ("smtp", False),
+    "imap-preauth": ("imap", True),
+    "plain-on-tls-port": ("imap", False),
+    "endless-capabilities": ("imap", True),
+    "silent": (None, False),
+}
+
+
+class Closed(Exception):
+    """The client went away, or the server's time is up."""
+
+
+class Connection:
+    """One client: line I/O with deadlines, every byte logged."""
+
+    def __init__(self, server, sock, number):
+        self.server = server
+        self.sock = sock
+        self.number = number
+        self.buffer = b""
+        self.tls = False
+
+    def log(self, text):
+        self.server.write_log("%d %s" % (self.number, text))
+
+    def send(self, *lines):
+        data = b"".join(line.encode() + b"\r\n" for line in lines)
+        for line in lines:
+            self.log("S: " + line)
+        self.write(data)
+
+    def write(self, data):
+        """Sends all of data, however slowly the client reads."""
+        view = memoryview(data)
+        sent = 0
+        while sent < len(data):
+            if self.server.stopping.is_set():
+                raise Closed("server stopping")
+            try:
+                sent += self.sock.send(view[sent:])
+            except socket.timeout:
+                # Nothing was written (for TLS too): the same bytes again.
+                continue
+            except (OSError, ssl.SSLError) as error:
+                raise Closed(str(error))
+
+    def read_line(self):
+        while b"\n" not in self.buffer:
+            if len(self.buffer) > MAX_LINE:
+                raise Closed("line too long")
+            self.buffer += self.read_some()
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        text = line.rstrip(b"\r").decode("utf-8", "backslashreplace")
+        self.log("C: " + text)
+        return text
+
+    def read_some(self):
+        """Some bytes from the client; Closed at end of data or time."""
+        while True:
+            if self.server.stopping.is_set():
+                raise Closed("server stopping")
+            try:
+                data = self.sock.recv(4096)
+            except socket.timeout:
+                continue
+            except (OSError, ssl.SSLError) as error:
+                raise Closed(str(error))
+            if not data:
+                raise Closed("client closed")
+            return data
+
+    def start_tls(self):
+        self.sock = self.server.tls_context.wrap_socket(self.sock, server_side=True,
+                                                        do_handshake_on_connect=False)
+        # In short slices, so that a client that never sends its hello
+        # does not keep stop() waiting.
+        while True:
+            if self.server.stopping.is_set():
+                raise Closed("server stopping")
+            try:
+                self.sock.do_handshake()
+                break
+            except socket.timeout:
+                continue
+        self.tls = True
+        self.log("# TLS established (%s)" % self.sock.version())
+
+
+class ScriptedServer:
+    """One mode on one port; see start()."""
+
+    def __init__(self, mode, ca=None, tls=None, lifetime=DEFAULT_LIFETIME, folder=None):
+        if mode not in MODES:
+            raise ValueError("unknown mode %r; the modes are %s" % (mode, ", ".join(MODES)))
+        self.mode = mode
+        self.protocol, default_tls = MODES[mode]
+        self.implicit_tls = default_tls if tls is None else tls
+        self.host = HOST
+        self.lifetime = lifetime
+        self.stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._threads = []
+        self._connections = []
+        # The log, and the CA when none is given, live here until cleanup().
+        self._own_folder = tempfile.mkdtemp(prefix="skrzynka-scripted.", dir=folder)
+
+        self.tls_context = None
+        if ca is None and (self.implicit_tls or mode == "smtp-starttls-offered"):
+            ca = testca.TestCA(os.path.join(self._own_folder, "ca"))
+        self.cafile = ca.cafile if ca else None
+        if ca is not None:
+            cert, key = ca.issue(testca.GOOD, name="scripted-%s-%d-%d"
+                                 % (mode, os.getpid(), id(self)))
+            self.tls_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            self.tls_context.minimum_version = ssl.TLSVersion.TLSv1_2
+            self.tls_context.load_cert_chain(cert, key)
+
+        self.log = os.path.join(self._own_folder, mode + ".log")
+        self._log_file = open(self.log, "w", encoding="utf-8")
+
+        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._listener.bind((HOST, 0))
+        self._listener.listen(8)
+        self._listener.settimeout(0.1)
+        self.port = self._listener.getsockname()[1]
+        self.write_log("# %s on %s:%d%s" % (mode, HOST, self.port,
+                                            ", TLS" if self.implicit_tls else ""))
+
+        atexit.register(self.stop)
+        self._deadline = time.monotonic() + lifetime
+        self._spawn(self._accept_loop)
+
+    def _spawn(self, target, *args):
+        thread = threading.Thread(target=target, args=args, daemon=True)
+        with self._lock:
+            self._threads.append(thread)
+        thread.start()
+
+    def write_log(self, line):
+        with self._lock:
+            if not self._log_file.closed:
+                self._log_file.write("%.3f %s\n" % (time.monotonic(), line))
+                self._log_file.flush()
+
+    def log_text(self):
+        """Everything logged so far: one line per event, "C:" for what a
+        client sent, "S:" for what the server sent, "#" for the rest."""
+        with open(self.log, encoding="utf-8", errors="replace") as log:
+            return log.read()
+
+    def received(self):
+        """Only the lines the clients sent."""
+        return [line.split(" C: ", 1)[1] for line in self.log_text().splitlines()
+                if " C: " in line]
+
+    def _accept_loop(self):
+        count = 0
+        while not self.stopping.is_set() and count < MAX_CONNECTIONS:
+            if time.monotonic() > self._deadline:
+                self.write_log("# lifetime over")
+                self.stop_async()
+                return
+            try:
+                sock, peer = self._listener.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            count += 1
+            sock.settimeout(0.1)
+            with self._lock:
+                self._connections.append(sock)
+            self._spawn(self._serve, sock, peer, count)
+
+    def _serve(self, sock, peer, number):
+        conn = Connection(self, sock, number)
+        conn.log("# connected from %s:%d" % peer)
+        try:
+            if self.implicit_tls:
+                try:
+                    conn.start_tls()
+                except (OSError, ssl.SSLError) as error:
+                    raise Closed("TLS handshake failed: %s" % error)
+            getattr(self, "_mode_" + self.mode.replace("-", "_"))(conn)
+        except Closed as why:
+            conn.log("# closed: %s" % why)
+        finally:
+            try:
+                conn.sock.close()
+            except OSError:
+                pass
+
+    # IMAP
+
+    def _imap(self, conn, greeting, capabilities, starttls=False):
+        conn.send(greeting)
+        for _ in range(MAX_COMMANDS):
+            parts = conn.read_line().split(" ", 2)
+            tag = parts[0]
+            command = parts[1].upper() if len(parts) > 1 else ""
+            if command == "CAPABILITY":
+                if self.mode == "endless-capabilities":
+                    self._endless(conn)
+                caps = capabilities + (" STARTTLS" if starttls and not conn.tls else "")
+                conn.send("* CAPABILITY " + caps, tag + " OK CAPABILITY completed")
+            elif command == "STARTTLS" and starttls and self.tls_context:
+                conn.send(tag + " OK Begin TLS negotiation now")
+                conn.start_tls()
+            elif command == "LOGIN":
+                # Accepts anything: a client that should not have sent a
+                # password would then even believe it logged in.
+                conn.send(tag + " OK LOGIN completed")
+            elif command == "AUTHENTICATE":
+                if len(parts) < 3 or " " not in parts[2]:
+                    conn.send("+ ")
+                    conn.read_line()
+                conn.send(tag + " OK AUTHENTICATE completed")
+            elif command == "LOGOUT":
+                conn.send("* BYE Logging out", tag + " OK LOGOUT completed")
+                raise Closed("logout")
+            elif command == "NOOP":
+                conn.send(tag + " OK NOOP completed")
+            else:
+                conn.send(tag + " BAD Command not understood")
+        raise Closed("too many commands")
+
+    def _endless(self, conn):
+        """Capability lines for as long as the client reads them, in
+        bursts, never the tagged reply that would end them."""
+        line = 0
+        try:
+            while line < MAX_ENDLESS_LINES:
+                burst = []
+                for _ in range(50):
+                    line += 1
+                    burst.append("* CAPABILITY IMAP4rev1 X-FILLER-%d X-MORE-%d" % (line, line))
+                # Not logged line by line: the log is for the client's side.
+                conn.write(b"".join(s.encode() + b"\r\n" for s in burst))
+                time.sleep(0.01)
+        finally:
+            conn.log("# sent %d capability lines" % line)
+        raise Closed("enough capability lines")
+
+    def _mode_imap_no_starttls(self, conn):
+        self._imap(conn, "* OK IMAP4rev1 Service Ready",
+                   "IMAP4rev1 AUTH=PLAIN AUTH=LOGIN")
+
+    def _mode_imap_preauth(self, conn):
+        self._imap(conn, "* PREAUTH IMAP4rev1 Logged in as nobody", "IMAP4rev1")
+
+    def _mode_endless_capabilities(self, conn):
+        self._imap(conn, "* OK IMAP4rev1 Service Ready", "IMAP4rev1 AUTH=PLAIN")
+
+    def _mode_plain_on_tls_port(self, conn):
+        conn.send("* OK IMAP4rev1 Service Ready")
+        # What comes back is a TLS ClientHello: logged, never answered.
+        for _ in range(MAX_COMMANDS):
+            data = conn.read_some()
+            conn.log("C: <%d bytes> %r" % (len(data), data[:16]))
+        raise Closed("too much data")
+
+    def _mode_silent(self, conn):
+        for _ in range(100000):
+            data = conn.read_some()
+            conn.log("C: <%d bytes> %r" % (len(data), data[:16]))
+        raise Closed("too much data")
+
+    # POP3
+
+    def _mode_pop3_no_stls(self, conn):
+        conn.send("+OK POP3 ready")
+        for _ in range(MAX_COMMANDS):
+            command = conn.read_line().split(" ", 1)[0].upper()
+            if command == "CAPA":
+                conn.send("+OK Capability list follows", "USER", "SASL PLAIN LOGIN", ".")
+            elif command in ("USER", "PASS", "NOOP"):
+                conn.send("+OK")
+            elif command == "AUTH":
+                conn.send("+ ")
+                conn.read_line()
+                conn.send("+OK Logged in")
+            elif command == "QUIT":
+                conn.send("+OK Bye")
+                raise Closed("quit")
+            else:
+                conn.send("-ERR Unknown command")
+        raise Closed("too many commands")
+
+    # SMTP
+
+    def _smtp(self, conn, extensions, starttls=False):
+        conn.send("220 localhost ESMTP ready")
+        for _ in range(MAX_COMMANDS):
+            line = conn.read_line()
+            command = line.split(" ", 1)[0].upper()
+            if command == "EHLO":
+                offered = list(extensions)
+                if starttls and not conn.tls:
+                    offered.insert(0, "STARTTLS")
+                elif starttls:
+                    offered.insert(0, "AUTH PLAIN LOGIN")
+                lines = ["250-localhost"] + ["250-" + e for e in offered[:-1]]
+                conn.send(*lines, "250 " + offered[-1])
+            elif command == "HELO":
+                conn.send("250 localhost")
+            elif command == "STARTTLS" and starttls and self.tls_context and not conn.tls:
+                conn.send("220 2.0.0 Ready to start TLS")
+                conn.start_tls()
+            elif command == "AUTH":
+                # Accepts anything, as IMAP LOGIN above does.
+                if len(line.split()) < 3:
+                    conn.send("334 ")
+                    conn.read_line()
+                conn.send("235 2.7.0 Authentication successful")
+            elif command in ("MAIL", "RCPT", "RSET", "NOOP"):
+                conn.send("250 2.0.0 OK")
+            elif command == "QUIT":
+                conn.send("221 2.0.0 Bye")
+                raise Closed("quit")
+            else:
+                conn.send("502 5.5.2 Command not recognised")
+        raise Closed("too many commands")
+
+    def _mode_smtp_no_auth(self, conn):
+        self._smtp(conn, ["SIZE 10240000", "8BITMIME"])
+
+    def _mode_smtp_starttls_offered(self, conn):
+        self._smtp(conn, ["AUTH PLAIN LOGIN", "8BITMIME"], starttls=True)
+
+    # Ending
+
+    def stop_async(self):
+        self.stopping.set()
+        try:
+            self._listener.close()
+        except OSError:
+            pass
+
+    def stop(self):
+        """Closes the port and every connection and waits for the threads
+        (each notices within 0.1 s).  Safe to call more than once."""
+        if self.stopping.is_set() and self._log_file.closed:
+            return
+        atexit.unregister(self.stop)
+        self.stop_async()
+        with self._lock:
+            connections = list(self._connections)
+            threads = list(self._threads)
+        for sock in connections:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        for thread in threads:
+            if thread is not threading.current_thread():
+                thread.join(timeout=2)
+        with self._lock:
+            self._log_file.close()
+
+    def cleanup(self):
+        """stop(), and the log and certificates go too."""
+        self.stop()
+        shutil.rmtree(self._own_folder, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.cleanup()
+
+
+def start(mode, ca=None, tls=None, lifetime=DEFAULT_LIFETIME, folder=None):
+    """Starts mode on a free port of 127.0.0.1 and returns the server.
+
+    ca: the testca.TestCA whose certificate the TLS modes show (one of its
+    own otherwise, in .cafile); tls: force TLS from the first byte on or
+    off (each mode has its natural choice); lifetime: seconds after which
+    the server closes whatever it still has open; folder: where its own
+    temp folder goes (the system's temp folder otherwise)."""
+    return ScriptedServer(mode, ca=ca, tls=tls, lifetime=lifetime, folder=folder)
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Runs one misbehaving mail server.")
+    parser.add_argument("mode", choices=sorted(MODES))
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--tls", dest="tls", action="store_true", default=None)
+    group.add_argument("--plain", dest="tls", action="store_false")
+    parser.add_argument("--ca-dir", help="the test CA's folder (made if missing)")
+    parser.add_argument("--lifetime", type=float, default=DEFAULT_LIFETIME)
+    args = parser.parse_args()
+
+    ca = testca.TestCA(args.ca_dir) if args.ca_dir else None
+    with start(args.mode, ca=ca, tls=args.tls, lifetime=args.lifetime) as server:
+        print("PORT=%d" % server.port)
+        print("LOG=%s" % server.log)
+        if server.cafile:
+            print("CAFILE=%s" % server.cafile)
+        sys.stdout.flush()
+        reader = threading.Thread(target=sys.stdin.read, daemon=True)
+        reader.start()
+        reader.join(timeout=args.lifetime)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
