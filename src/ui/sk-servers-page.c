@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "Skrzynka"
 
 #include "sk-servers-page.h"
+#include "sk-test-panel.h"
 
 struct _SkServersPage
 {
@@ -52,6 +53,7 @@ struct _SkServersPage
   GtkLabel          *outgoing_password_message;
   GtkWidget         *outgoing_auth_method_label;
   GtkDropDown       *outgoing_auth_method_dropdown;
+  SkTestPanel       *test_panel;
 
   SkAccount         *account;
   GPtrArray         *bindings;
@@ -374,6 +376,7 @@ sk_servers_page_set_account (SkAccountPage *page,
                            G_CALLBACK (update_dependents), self, G_CONNECT_SWAPPED);
 
   update_dependents (self);
+  sk_test_panel_set_account (self->test_panel, account);
 }
 
 static gboolean
@@ -501,6 +504,8 @@ sk_servers_page_class_init (SkServersPageClass *klass)
   object_class->dispose = sk_servers_page_dispose;
   object_class->finalize = sk_servers_page_finalize;
 
+  g_type_ensure (SK_TYPE_TEST_PANEL);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/pl/skrzynka/Skrzynka/ui/sk-servers-page.ui");
@@ -544,6 +549,7 @@ sk_servers_page_class_init (SkServersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_password_message);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_auth_method_label);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_auth_method_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, test_panel);
 }
 
 /* A spin button takes typed digits only when it loses focus or is

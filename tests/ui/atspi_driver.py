@@ -277,3 +277,54 @@ def choose(combo, item):
     press_keys(KEY_HOME, *([KEY_DOWN] * rows.index(item)), KEY_RETURN)
     wait_for("%s to show “%s”" % (name_of(combo), item),
              lambda: dropdown_value(combo) == item)
+
+
+# Helpers for the Account properties dialog, shared by the tests that open it.
+
+def button(root, name):
+    return find(root, pyatspi.ROLE_PUSH_BUTTON, name)
+
+
+def entry(root, name):
+    """A text field by its accessible name: plain, password or spin button."""
+    for role in (pyatspi.ROLE_TEXT, pyatspi.ROLE_PASSWORD_TEXT,
+                 pyatspi.ROLE_SPIN_BUTTON, pyatspi.ROLE_ENTRY):
+        found = find_all(root, role, name)
+        if found:
+            return found[0]
+    return find(root, pyatspi.ROLE_TEXT, name)
+
+
+def open_tab(dialog, number):
+    tabs = find(dialog, pyatspi.ROLE_PAGE_TAB_LIST)
+    tabs.querySelection().selectChild(number - 1)
+    return wait_for("tab %d" % number,
+                    lambda: children(tabs)[number - 1].getState().contains(pyatspi.STATE_SELECTED))
+
+
+def page(dialog, type_name):
+    return find(dialog, pyatspi.ROLE_FILLER, type_name)
+
+
+def open_advanced(servers):
+    if not find_all(servers, pyatspi.ROLE_TEXT, "Incoming port"):
+        click(button(servers, "Advanced settings"))
+    return wait_for("the advanced settings",
+                    lambda: find_all(servers, pyatspi.ROLE_TEXT, "Incoming port"))
+
+
+def label_texts(root):
+    """What every label under root shows (not its accessible name)."""
+    texts = []
+    for node in find_all(root, pyatspi.ROLE_LABEL):
+        try:
+            texts.append(get_text(node))
+        except Exception:
+            continue
+    return texts
+
+
+def screenshot(path):
+    """The whole X screen as a PNG (imagemagick), for a person to look at."""
+    subprocess.run(["import", "-display", os.environ["DISPLAY"], "-window", "root", path],
+                   check=True)

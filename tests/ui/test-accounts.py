@@ -12,10 +12,11 @@ import os
 import stat
 import subprocess
 
-from atspi_driver import (App, UiError, KEY_ESCAPE, checked, children, choose,
-                          click, dropdown_value, find, find_all, get_text,
-                          name_of, press_keys, pyatspi, run_tests, sensitive,
-                          set_text, wait_for, walk)
+from atspi_driver import (App, UiError, KEY_ESCAPE, button, checked, choose,
+                          click, dropdown_value, entry, find, find_all,
+                          get_text, name_of, open_advanced, open_tab, page,
+                          press_keys, pyatspi, run_tests, sensitive, set_text,
+                          wait_for, walk)
 
 ACCOUNTS = "E-mail Accounts"
 DIALOG = "Account Properties"
@@ -34,19 +35,6 @@ def keyring(role):
             if line.startswith("secret = ")]
 
 
-def button(root, name):
-    return find(root, pyatspi.ROLE_PUSH_BUTTON, name)
-
-
-def entry(root, name):
-    for role in (pyatspi.ROLE_TEXT, pyatspi.ROLE_PASSWORD_TEXT,
-                 pyatspi.ROLE_SPIN_BUTTON, pyatspi.ROLE_ENTRY):
-        found = find_all(root, role, name)
-        if found:
-            return found[0]
-    return find(root, pyatspi.ROLE_TEXT, name)
-
-
 def check_box(root, name):
     return find(root, pyatspi.ROLE_CHECK_BOX, name)
 
@@ -56,25 +44,6 @@ def set_checked(acc, value):
         click(acc)
     wait_for("“%s” to be %s" % (name_of(acc), "ticked" if value else "clear"),
              lambda: checked(acc) == value)
-
-
-def open_tab(dialog, number):
-    tabs = find(dialog, pyatspi.ROLE_PAGE_TAB_LIST)
-    tabs.querySelection().selectChild(number - 1)
-    return wait_for("tab %d" % number,
-                    lambda: children(tabs)[number - 1].getState().contains(pyatspi.STATE_SELECTED))
-
-
-def page(dialog, type_name):
-    return find(dialog, pyatspi.ROLE_FILLER, type_name)
-
-
-def open_advanced(servers):
-    expander = button(servers, "Advanced settings")
-    if not find_all(servers, pyatspi.ROLE_TEXT, "Incoming port"):
-        click(expander)
-    return wait_for("the advanced settings",
-                    lambda: find_all(servers, pyatspi.ROLE_TEXT, "Incoming port"))
 
 
 def user_row(general, code):

@@ -1,0 +1,386 @@
+/* sk-test-details.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "Skrzynka"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "core/sk-account-keyfile.h"
+
+#include "sk-test-details.h"
+
+struct _SkTestDetails
+{
+  GtkWindow    parent_instance;
+
+  GtkGrid     *incoming_grid;
+  GtkGrid     *outgoing_grid;
+  GtkTextView *incoming_transcript;
+  GtkTextView *outgoing_transcript;
+  GtkLabel    *incoming_tab;
+  GtkLabel    *outgoing_tab;
+  GtkLabel    *copied_label;
+
+  char        *report;
+};
+
+G_DEFINE_FINAL_TYPE (SkTestDetails, sk_test_details, GTK_TYPE_WINDOW)
+
+/* Words shared with the panel */
+
+const char *
+sk_test_step_get_title (SkTestStep step)
+{
+  switch (step)
+    {
+    case SK_TEST_STEP_RESOLVE:
+      return _("Resolve name");
+    case SK_TEST_STEP_CONNECT:
+      return _("Connect");
+    case SK_TEST_STEP_TLS:
+      return _("Secure connection");
+    case SK_TEST_STEP_GREETING:
+      return _("Server greeting");
+    case SK_TEST_STEP_LOGIN:
+      return _("Log in");
+    case SK_N_TEST_STEPS:
+    default:
+      g_return_val_if_reached ("");
+    }
+}
+
+char *
+sk_test_side_dup_title (SkTestSide side,
+                        SkProtocol protocol)
+{
+  const char *name = protocol == SK_PROTOCOL_POP3 ? "POP3"
+                   : protocol == SK_PROTOCOL_SMTP ? "SMTP"
+                                                  : "IMAP";
+
+  /* TRANSLATORS: %s is IMAP, POP3 or SMTP */
+  return g_strdup_printf (side == SK_TEST_SIDE_INCOMING ? _("Incoming (%s)") : _("Outgoing (%s)"),
+                          name);
+}
+
+char *
+sk_format_seconds (double seconds)
+{
+  /* TRANSLATORS: a duration in seconds, "0.12 s" */
+  return g_strdup_printf (_("%.2f s"), seconds);
+}
+
+/* Groups of four byte pairs, four groups a line: what a person compares
+ * with what IT support reads out, a group at a time. */
+char *
+sk_format_fingerprint (const char *sha256)
+{
+  g_auto(GStrv) pairs = g_strsplit (sha256 != NULL ? sha256 : "", ":", -1);
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint n_pairs = g_strv_length (pairs);
+
+  for (guint i = 0; i < n_pairs; i++)
+    {
+      if (i > 0)
+        g_string_append_c (text, i % 16 == 0 ? '\n' : i % 4 == 0 ? ' ' : ':');
+      g_string_append (text, pairs[i]);
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+char *
+sk_format_date (GDateTime *date)
+{
+  g_autoptr(GDateTime) local = NULL;
+
+  if (date == NULL)
+    return g_strdup (_("unknown"));
+
+  local = g_date_time_to_local (date);
+  return g_date_time_format (local, "%Y-%m-%d");
+}
+
+/* The report */
+
+static const char *
+step_state_to_string (SkStepState state)
+{
+  switch (state)
+    {
+    case SK_STEP_OK:
+      return _("ok");
+    case SK_STEP_FAILED:
+      return _("failed");
+    case SK_STEP_SKIPPED:
+      return _("skipped");
+    case SK_STEP_RUNNING:
+    case SK_STEP_PENDING:
+    default:
+      return _("not reached");
+    }
+}
+
+static void
+append_certificate (GString                 *report,
+                    const SkCertificateInfo *certificate)
+{
+  g_autofree char *from = NULL;
+  g_autofree char *until = NULL;
+  g_autofree char *validity = NULL;
+
+  if (certificate == NULL)
+    {
+      g_string_append_printf (report, "%s\n", _("Certificate: none (no secure connection was made)"));
+      return;
+    }
+
+  from = sk_format_date (certificate->not_before);
+  until = sk_format_date (certificate->not_after);
+  g_string_append_printf (report, "%s\n", _("Certificate:"));
+  g_string_append_printf (report, "  %s %s\n", _("Issued to:"), certificate->subject);
+  g_string_append_printf (report, "  %s %s\n", _("Issued by:"), certificate->issuer);
+  validity = g_strdup_printf (_("from %s to %s"), from, until);
+  g_string_append_printf (report, "  %s %s\n", _("Valid:"), validity);
+  g_string_append_printf (report, "  SHA-256: %s\n", certificate->sha256);
+  g_string_append_printf (report, "  %s %s\n", _("Trusted:"),
+                          certificate->trusted ? _("yes") : _("no"));
+}
+
+static void
+append_side (GString            *report,
+             const SkSideResult *side)
+{
+  g_autofree char *title = sk_test_side_dup_title (side->side, side->protocol);
+  g_autofree char *total = sk_format_seconds (side->seconds);
+
+  g_string_append_printf (report, "\n== %s ==\n", title);
+  g_string_append_printf (report, "%s %s:%u, %s\n", _("Server:"),
+                          side->host, side->port, sk_security_to_string (side->security));
+  g_string_append_printf (report, "%s %s (%s)\n", _("Result:"),
+                          sk_diagnosis_code_to_string (side->diagnosis->code), total);
+  g_string_append_printf (report, "  %s\n", side->diagnosis->message);
+
+  g_string_append_printf (report, "%s\n", _("Steps:"));
+  for (guint step = 0; step < SK_N_TEST_STEPS; step++)
+    {
+      const char *state = step_state_to_string (side->step_state[step]);
+      g_autofree char *seconds = NULL;
+      glong width;
+
+      if (side->step_state[step] == SK_STEP_OK || side->step_state[step] == SK_STEP_FAILED)
+        seconds = sk_format_seconds (side->step_seconds[step]);
+      /* printf pads by bytes; the state is translated, so pad by characters. */
+      width = g_utf8_strlen (state, -1);
+      g_string_append_printf (report, "  %-10s %s%*s %s\n",
+                              sk_test_step_to_string (step), state,
+                              (int) MAX (12 - width, 0), "",
+                              seconds != NULL ? seconds : "");
+    }
+
+  append_certificate (report, side->certificate);
+
+  if (side->server_reply != NULL && side->server_reply[0] != '\0')
+    g_string_append_printf (report, "%s %s\n", _("Last server reply:"), side->server_reply);
+
+  g_string_append_printf (report, "%s\n", _("Conversation:"));
+  g_string_append (report, side->transcript != NULL ? side->transcript : "");
+  if (report->len > 0 && report->str[report->len - 1] != '\n')
+    g_string_append_c (report, '\n');
+}
+
+char *
+sk_test_report_new (SkAccount          *tested,
+                    const SkTestResult *result)
+{
+  g_autoptr(GString) report = g_string_new (NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *when = g_date_time_format (now, "%Y-%m-%d %H:%M:%S %z");
+  g_autofree char *settings = NULL;
+
+  g_return_val_if_fail (SK_IS_ACCOUNT (tested), NULL);
+  g_return_val_if_fail (result != NULL, NULL);
+
+  g_string_append_printf (report, "%s\n", _("Skrzynka connection test"));
+  g_string_append_printf (report, "%s %s\n", _("Version:"), PACKAGE_VERSION);
+  g_string_append_printf (report, "%s %s\n", _("Date:"), when);
+  g_string_append_printf (report, "%s %s\n", _("Account:"), sk_account_get_name (tested));
+  g_string_append_printf (report, "%s %s\n", _("Result:"),
+                          result->ok ? _("everything works") : _("failed"));
+
+  /* The export format, without the password: IT support can test the same
+   * settings with skrzynka --test-file. */
+  settings = sk_account_export (tested);
+  g_string_append_printf (report, "\n== %s ==\n%s", _("Settings"), settings);
+
+  for (guint side = 0; side < SK_N_TEST_SIDES; side++)
+    if (result->sides[side] != NULL)
+      append_side (report, result->sides[side]);
+
+  return g_string_free (g_steal_pointer (&report), FALSE);
+}
+
+/* The window */
+
+static void
+add_row (GtkGrid    *grid,
+         int         row,
+         const char *key,
+         const char *value,
+         gboolean    monospace)
+{
+  GtkWidget *key_label = gtk_label_new (key);
+  GtkWidget *value_label = gtk_label_new (value);
+
+  gtk_label_set_xalign (GTK_LABEL (key_label), 1);
+  gtk_label_set_yalign (GTK_LABEL (key_label), 0);
+  gtk_widget_add_css_class (key_label, "dim-label");
+
+  gtk_label_set_xalign (GTK_LABEL (value_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (value_label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (value_label), PANGO_WRAP_WORD_CHAR);
+  /* A wrapping label may otherwise shrink to a letter a line, and the
+   * window grow as tall as that would make it. */
+  gtk_label_set_width_chars (GTK_LABEL (value_label), 30);
+  gtk_label_set_selectable (GTK_LABEL (value_label), TRUE);
+  gtk_widget_set_hexpand (value_label, TRUE);
+  if (monospace)
+    gtk_widget_add_css_class (value_label, "monospace");
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (value_label),
+                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY, key_label, NULL,
+                                  -1);
+
+  gtk_grid_attach (grid, key_label, 0, row, 1, 1);
+  gtk_grid_attach (grid, value_label, 1, row, 1, 1);
+}
+
+static void
+show_side (SkTestDetails      *self,
+           const SkSideResult *side)
+{
+  gboolean incoming = side->side == SK_TEST_SIDE_INCOMING;
+  GtkGrid *grid = incoming ? self->incoming_grid : self->outgoing_grid;
+  GtkTextView *transcript = incoming ? self->incoming_transcript : self->outgoing_transcript;
+  const SkCertificateInfo *certificate = side->certificate;
+  g_autofree char *title = sk_test_side_dup_title (side->side, side->protocol);
+  g_autofree char *server = NULL;
+  g_autofree char *outcome = NULL;
+  int row = 0;
+
+  gtk_label_set_text (incoming ? self->incoming_tab : self->outgoing_tab, title);
+
+  /* TRANSLATORS: "imap.example.com, port 993, ssl" */
+  server = g_strdup_printf (_("%s, port %u, %s"), side->host, side->port,
+                            sk_security_to_string (side->security));
+  add_row (grid, row++, _("Server"), server, FALSE);
+  outcome = g_strdup_printf ("%s (%s)", side->diagnosis->message,
+                             sk_diagnosis_code_to_string (side->diagnosis->code));
+  add_row (grid, row++, _("Result"), outcome, FALSE);
+  if (side->server_reply != NULL && side->server_reply[0] != '\0')
+    add_row (grid, row++, _("Last server reply"), side->server_reply, TRUE);
+
+  if (certificate != NULL)
+    {
+      g_autofree char *from = sk_format_date (certificate->not_before);
+      g_autofree char *until = sk_format_date (certificate->not_after);
+      g_autofree char *validity = g_strdup_printf (_("from %s to %s"), from, until);
+      g_autofree char *fingerprint = sk_format_fingerprint (certificate->sha256);
+
+      add_row (grid, row++, _("Certificate issued to"), certificate->subject, FALSE);
+      add_row (grid, row++, _("Issued by"), certificate->issuer, FALSE);
+      add_row (grid, row++, _("Valid"), validity, FALSE);
+      add_row (grid, row++, _("Fingerprint (SHA-256)"), fingerprint, TRUE);
+      add_row (grid, row++, _("Trusted"), certificate->trusted ? _("Yes") : _("No"), FALSE);
+    }
+  else
+    {
+      add_row (grid, row++, _("Certificate"), _("None: no secure connection was made."), FALSE);
+    }
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (transcript),
+                            side->transcript != NULL && side->transcript[0] != '\0'
+                              ? side->transcript
+                              : _("Nothing was exchanged with this server."),
+                            -1);
+}
+
+static void
+copy_clicked (SkTestDetails *self)
+{
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), self->report);
+  gtk_label_set_text (self->copied_label,
+                      _("Copied. Paste it into a message to your IT support."));
+}
+
+SkTestDetails *
+sk_test_details_new (GtkWindow          *parent,
+                     SkAccount          *tested,
+                     const SkTestResult *result)
+{
+  SkTestDetails *self;
+
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (SK_IS_ACCOUNT (tested), NULL);
+  g_return_val_if_fail (result != NULL, NULL);
+
+  self = g_object_new (SK_TYPE_TEST_DETAILS,
+                       "transient-for", parent,
+                       NULL);
+
+  for (guint side = 0; side < SK_N_TEST_SIDES; side++)
+    if (result->sides[side] != NULL)
+      show_side (self, result->sides[side]);
+
+  self->report = sk_test_report_new (tested, result);
+
+  return self;
+}
+
+static void
+sk_test_details_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), SK_TYPE_TEST_DETAILS);
+
+  G_OBJECT_CLASS (sk_test_details_parent_class)->dispose (object);
+}
+
+static void
+sk_test_details_finalize (GObject *object)
+{
+  SkTestDetails *self = SK_TEST_DETAILS (object);
+
+  g_free (self->report);
+
+  G_OBJECT_CLASS (sk_test_details_parent_class)->finalize (object);
+}
+
+static void
+sk_test_details_class_init (SkTestDetailsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sk_test_details_dispose;
+  object_class->finalize = sk_test_details_finalize;
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/pl/skrzynka/Skrzynka/ui/sk-test-details.ui");
+  gtk_widget_class_bind_template_child (widget_class, SkTestDetails, incoming_grid);
+  gtk_widget_class_bind_template_child (widget_class, SkTestDetails, outgoing_grid);
+  gtk_widget_class_bind_template_child (widget_class, SkTestDetails, incoming_transcript);
+  gtk_widget_class_bind_template_child (widget_class, SkTestDetails, outgoing_transcript);
+  gtk_widget_class_bind_template_child (widget_class, SkTestDetails, incoming_tab);
+  gtk_widget_class_bind_template_child (widget_class, SkTestDetails, outgoing_tab);
+  gtk_widget_class_bind_template_child (widget_class, SkTestDetails, copied_label);
+  gtk_widget_class_bind_template_callback (widget_class, copy_clicked);
+}
+
+static void
+sk_test_details_init (SkTestDetails *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

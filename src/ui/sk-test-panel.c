@@ -1,0 +1,988 @@
+/* sk-test-panel.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "Skrzynka"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "core/sk-connection-test.h"
+
+#include "sk-test-details.h"
+#include "sk-test-panel.h"
+
+/* After this long without a result the panel says it is still waiting, so
+ * that a slow server (Gmail at times) is not taken for a broken one. */
+#define SLOW_SECONDS 5
+
+typedef enum
+{
+  STATE_IDLE,
+  STATE_RUNNING,
+  STATE_DONE,
+} PanelState;
+
+typedef struct
+{
+  GtkImage   *icon;
+  GtkSpinner *spinner;
+  GtkLabel   *mark;
+  GtkLabel   *time;
+} StepCell;
+
+typedef struct
+{
+  GtkWidget *row;
+  GtkLabel  *title;
+  StepCell   cells[SK_N_TEST_STEPS];
+} SideRow;
+
+struct _SkTestPanel
+{
+  GtkWidget       parent_instance;
+
+  GtkWidget      *content;
+  GtkButton      *test_button;
+  GtkLabel       *status_label;
+  GtkWidget      *details_button;
+  GtkWidget      *steps_box;
+  GtkWidget      *result_box;
+  GtkImage       *result_icon;
+  GtkLabel       *result_label;
+  GtkWidget      *trust_frame;
+  GtkLabel       *trust_subject;
+  GtkLabel       *trust_issuer;
+  GtkLabel       *trust_validity;
+  GtkLabel       *trust_fingerprint;
+  GtkWidget      *trust_button;
+
+  SideRow         rows[SK_N_TEST_SIDES];
+
+  SkAccount      *account;
+  SkAccount      *tested;        /* the copy under test, or last tested */
+  SkTestResult   *result;        /* NULL while running or when nothing ran */
+  GCancellable   *cancellable;   /* the running test's; NULL when none runs */
+  SkTestDetails  *details;
+
+  PanelState      state;
+  gboolean        cancelled;     /* the last test was stopped by the person */
+  gboolean        stale;         /* the settings changed since the test began */
+  gboolean        slow;
+  guint           slow_id;
+  char           *blocker;       /* why no test can run now, short; or NULL */
+  char           *blocker_reason;
+
+  /* What "Trust this certificate" pins, and where. */
+  char           *trust_sha256;
+  gboolean        trust_sides[SK_N_TEST_SIDES];
+};
+
+G_DEFINE_FINAL_TYPE (SkTestPanel, sk_test_panel, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_ACCOUNT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* One test in flight.  Its callbacks keep the panel alive but touch it only
+ * while the run is still the panel's current one: a cancelled run, or one
+ * whose panel was disposed (the dialog closed mid-test), leaves it alone. */
+typedef struct
+{
+  SkTestPanel  *self;
+  GCancellable *cancellable;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_object_unref (run->self);
+  g_object_unref (run->cancellable);
+}
+
+static void
+run_unref (gpointer data)
+{
+  g_rc_box_release_full (data, (GDestroyNotify) run_clear);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_unref)
+
+static gboolean
+run_is_current (Run *run)
+{
+  return run->cancellable == run->self->cancellable &&
+         !g_cancellable_is_cancelled (run->cancellable);
+}
+
+static void
+set_css_class (GtkWidget  *widget,
+               const char *css_class,
+               gboolean    on)
+{
+  if (on)
+    gtk_widget_add_css_class (widget, css_class);
+  else
+    gtk_widget_remove_css_class (widget, css_class);
+}
+
+static void
+set_label (GtkLabel   *label,
+           const char *text)
+{
+  gtk_label_set_text (label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL && text[0] != '\0');
+}
+
+static const char *
+get_pinned_certificate (SkAccount  *account,
+                        SkTestSide  side)
+{
+  return side == SK_TEST_SIDE_INCOMING ? sk_account_get_incoming_pinned_certificate (account)
+                                       : sk_account_get_outgoing_pinned_certificate (account);
+}
+
+static SkProtocol
+get_protocol (SkAccount  *account,
+              SkTestSide  side)
+{
+  if (side == SK_TEST_SIDE_OUTGOING)
+    return SK_PROTOCOL_SMTP;
+
+  return sk_account_get_account_type (account) == SK_ACCOUNT_TYPE_POP3 ? SK_PROTOCOL_POP3
+                                                                       : SK_PROTOCOL_IMAP;
+}
+
+/* Steps */
+
+static void
+show_step (SkTestPanel *self,
+           SkTestSide   side,
+           SkTestStep   step,
+           SkStepState  state,
+           double       seconds)
+{
+  StepCell *cell = &self->rows[side].cells[step];
+  const char *title = sk_test_step_get_title (step);
+  g_autofree char *time = NULL;
+  g_autofree char *description = NULL;
+  const char *mark = NULL;
+  const char *icon = NULL;
+
+  switch (state)
+    {
+    case SK_STEP_PENDING:
+      mark = "•";
+      /* TRANSLATORS: a step of the connection test, e.g. "Connect: waiting" */
+      description = g_strdup_printf (_("%s: waiting"), title);
+      break;
+
+    case SK_STEP_RUNNING:
+      description = g_strdup_printf (_("%s: in progress"), title);
+      break;
+
+    case SK_STEP_OK:
+      icon = "object-select-symbolic";
+      time = sk_format_seconds (seconds);
+      /* TRANSLATORS: "Connect: done in 0.03 s" */
+      description = g_strdup_printf (_("%s: done in %s"), title, time);
+      break;
+
+    case SK_STEP_FAILED:
+      icon = "window-close-symbolic";
+      time = sk_format_seconds (seconds);
+      /* TRANSLATORS: "Log in: failed after 0.41 s" */
+      description = g_strdup_printf (_("%s: failed after %s"), title, time);
+      break;
+
+    case SK_STEP_SKIPPED:
+    default:
+      mark = "–";
+      description = g_strdup_printf (_("%s: skipped"), title);
+      break;
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (cell->spinner), state == SK_STEP_RUNNING);
+  gtk_spinner_set_spinning (cell->spinner, state == SK_STEP_RUNNING);
+
+  gtk_widget_set_visible (GTK_WIDGET (cell->icon), icon != NULL);
+  if (icon != NULL)
+    gtk_image_set_from_icon_name (cell->icon, icon);
+  set_css_class (GTK_WIDGET (cell->icon), "success-icon", state == SK_STEP_OK);
+  set_css_class (GTK_WIDGET (cell->icon), "error-icon", state == SK_STEP_FAILED);
+
+  gtk_widget_set_visible (GTK_WIDGET (cell->mark), mark != NULL);
+  gtk_label_set_text (cell->mark, mark != NULL ? mark : "");
+
+  gtk_label_set_text (cell->time, time != NULL ? time : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (cell->time),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, description,
+                                  -1);
+}
+
+static void
+reset_rows (SkTestPanel *self)
+{
+  for (guint side = 0; side < SK_N_TEST_SIDES; side++)
+    {
+      SideRow *row = &self->rows[side];
+      g_autofree char *title = sk_test_side_dup_title (side, get_protocol (self->tested, side));
+
+      gtk_label_set_text (row->title, title);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row->row),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                      -1);
+      gtk_widget_set_tooltip_text (row->row, NULL);
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (row->row),
+                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+
+      for (guint step = 0; step < SK_N_TEST_STEPS; step++)
+        show_step (self, side, step, SK_STEP_PENDING, 0);
+    }
+}
+
+/* Each step a column, its name once on top; size groups line the columns
+ * up across the header and the two rows. */
+static void
+build_rows (SkTestPanel *self)
+{
+  GtkSizeGroup *groups[SK_N_TEST_STEPS + 1];
+  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
+  GtkWidget *corner = gtk_label_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+    groups[i] = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+
+  /* The rows say each step in full to screen readers: the header would
+   * only repeat it. */
+  gtk_accessible_update_state (GTK_ACCESSIBLE (header), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+  gtk_size_group_add_widget (groups[0], corner);
+  gtk_box_append (GTK_BOX (header), corner);
+  for (guint step = 0; step < SK_N_TEST_STEPS; step++)
+    {
+      GtkWidget *label = gtk_label_new (sk_test_step_get_title (step));
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 12);
+      gtk_widget_set_valign (label, GTK_ALIGN_END);
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_widget_add_css_class (label, "caption");
+      gtk_size_group_add_widget (groups[step + 1], label);
+      gtk_box_append (GTK_BOX (header), label);
+    }
+  gtk_box_append (GTK_BOX (self->steps_box), header);
+
+  for (guint side = 0; side < SK_N_TEST_SIDES; side++)
+    {
+      SideRow *row = &self->rows[side];
+
+      row->row = g_object_new (GTK_TYPE_BOX,
+                               "accessible-role", GTK_ACCESSIBLE_ROLE_GROUP,
+                               "spacing", 18,
+                               NULL);
+      row->title = GTK_LABEL (gtk_label_new (NULL));
+      gtk_label_set_xalign (row->title, 0);
+      gtk_size_group_add_widget (groups[0], GTK_WIDGET (row->title));
+      gtk_box_append (GTK_BOX (row->row), GTK_WIDGET (row->title));
+
+      for (guint step = 0; step < SK_N_TEST_STEPS; step++)
+        {
+          StepCell *cell = &row->cells[step];
+          GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+          cell->icon = g_object_new (GTK_TYPE_IMAGE,
+                                     "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                     NULL);
+          cell->spinner = g_object_new (GTK_TYPE_SPINNER,
+                                        "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                        NULL);
+          cell->mark = g_object_new (GTK_TYPE_LABEL,
+                                     "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                     "width-chars", 2,
+                                     NULL);
+          gtk_widget_add_css_class (GTK_WIDGET (cell->mark), "dim-label");
+          cell->time = GTK_LABEL (gtk_label_new (NULL));
+          gtk_label_set_xalign (cell->time, 0);
+          gtk_widget_add_css_class (GTK_WIDGET (cell->time), "numeric");
+
+          gtk_box_append (GTK_BOX (box), GTK_WIDGET (cell->icon));
+          gtk_box_append (GTK_BOX (box), GTK_WIDGET (cell->spinner));
+          gtk_box_append (GTK_BOX (box), GTK_WIDGET (cell->mark));
+          gtk_box_append (GTK_BOX (box), GTK_WIDGET (cell->time));
+          gtk_size_group_add_widget (groups[step + 1], box);
+          gtk_box_append (GTK_BOX (row->row), box);
+        }
+
+      gtk_box_append (GTK_BOX (self->steps_box), row->row);
+    }
+
+  /* The widgets keep their groups alive. */
+  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+    g_object_unref (groups[i]);
+}
+
+/* What can be tested */
+
+static gboolean
+is_test_field (SkField field)
+{
+  /* The name, the sender and the users do not take part in a login. */
+  switch (field)
+    {
+    case SK_FIELD_NAME:
+    case SK_FIELD_FULL_NAME:
+    case SK_FIELD_EMAIL:
+    case SK_FIELD_USERS:
+      return FALSE;
+
+    default:
+      return TRUE;
+    }
+}
+
+static gboolean
+is_blank (const char *text)
+{
+  return text == NULL || text[0] == '\0';
+}
+
+static void
+find_blocker (SkTestPanel *self)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  SkAccount *account = self->account;
+
+  g_clear_pointer (&self->blocker, g_free);
+  g_clear_pointer (&self->blocker_reason, g_free);
+
+  if (account == NULL)
+    return;
+
+  problems = sk_account_validate (account, NULL);
+  for (guint i = 0; i < problems->len; i++)
+    {
+      const SkProblem *problem = g_ptr_array_index (problems, i);
+
+      if (is_test_field (problem->field))
+        {
+          self->blocker = g_strdup (_("Correct the settings marked above to test them."));
+          self->blocker_reason = g_strdup (problem->message);
+          return;
+        }
+    }
+
+  /* Validation lets an empty password pass (it may still be on its way
+   * from the keyring), but no login can work without one. */
+  if (is_blank (sk_account_get_password (account)))
+    {
+      self->blocker = g_strdup (_("Enter the password to test the connection."));
+      self->blocker_reason = g_strdup (_("The test logs in to the servers, which needs the password."));
+    }
+  else if (sk_account_get_outgoing_auth (account) &&
+           !sk_account_get_outgoing_same_login (account) &&
+           is_blank (sk_account_get_outgoing_password (account)))
+    {
+      self->blocker = g_strdup (_("Enter the SMTP password to test the connection."));
+      self->blocker_reason = g_strdup (_("The test logs in to the servers, which needs the password."));
+    }
+}
+
+/* The whole panel */
+
+static void
+update_status (SkTestPanel *self)
+{
+  g_autofree char *slow = NULL;
+  const char *text = NULL;
+
+  switch (self->state)
+    {
+    case STATE_RUNNING:
+      if (self->slow)
+        {
+          guint timeout = sk_account_get_timeout (self->tested);
+
+          slow = g_strdup_printf (ngettext ("The server is taking its time to answer. "
+                                            "Waiting up to %u second.",
+                                            "The server is taking its time to answer. "
+                                            "Waiting up to %u seconds.",
+                                            timeout),
+                                  timeout);
+          text = slow;
+        }
+      else
+        {
+          text = _("Testing the connection…");
+        }
+      break;
+
+    case STATE_DONE:
+      if (self->blocker != NULL)
+        text = self->blocker;
+      else if (self->stale)
+        text = _("The settings have changed since this test.");
+      break;
+
+    case STATE_IDLE:
+    default:
+      if (self->blocker != NULL)
+        text = self->blocker;
+      else if (self->cancelled)
+        text = _("The test was cancelled.");
+      else
+        text = _("Logs in to both servers with these settings. No message is sent.");
+      break;
+    }
+
+  set_label (self->status_label, text);
+}
+
+static void
+update_button (SkTestPanel *self)
+{
+  GtkWidget *button = GTK_WIDGET (self->test_button);
+  gboolean running = self->state == STATE_RUNNING;
+  const char *tooltip = running ? NULL : self->blocker_reason;
+
+  if (running)
+    gtk_button_set_label (self->test_button, _("Cancel _test"));
+  else if (self->state == STATE_DONE)
+    gtk_button_set_label (self->test_button, _("_Test again"));
+  else
+    gtk_button_set_label (self->test_button, _("_Test connection"));
+
+  gtk_widget_set_sensitive (button, running || self->blocker == NULL);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  if (tooltip != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip,
+                                    -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (button),
+                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
+static void
+update (SkTestPanel *self)
+{
+  gboolean done = self->state == STATE_DONE;
+  gboolean has_steps = self->state == STATE_RUNNING || (done && self->result != NULL);
+
+  update_button (self);
+  update_status (self);
+
+  gtk_widget_set_visible (self->steps_box, has_steps);
+  gtk_widget_set_visible (self->result_box, done);
+  gtk_widget_set_visible (self->details_button, done && self->result != NULL);
+  /* A certificate is trusted for the server it came from: once the
+   * settings change, it may no longer be the one they point at. */
+  gtk_widget_set_visible (self->trust_frame, done && self->trust_sha256 != NULL && !self->stale);
+
+  set_css_class (self->steps_box, "dim-label", done && self->stale);
+  set_css_class (self->result_box, "dim-label", done && self->stale);
+}
+
+static void
+close_details (SkTestPanel *self)
+{
+  SkTestDetails *details = self->details;
+
+  if (details == NULL)
+    return;
+
+  g_object_remove_weak_pointer (G_OBJECT (details), (gpointer *) &self->details);
+  self->details = NULL;
+  gtk_window_destroy (GTK_WINDOW (details));
+}
+
+static void
+stop_test (SkTestPanel *self)
+{
+  g_clear_handle_id (&self->slow_id, g_source_remove);
+  self->slow = FALSE;
+
+  if (self->cancellable != NULL)
+    {
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+    }
+}
+
+static void
+clear_trust (SkTestPanel *self)
+{
+  g_clear_pointer (&self->trust_sha256, g_free);
+  for (guint side = 0; side < SK_N_TEST_SIDES; side++)
+    self->trust_sides[side] = FALSE;
+}
+
+static void
+reset (SkTestPanel *self)
+{
+  stop_test (self);
+  close_details (self);
+  clear_trust (self);
+  g_clear_pointer (&self->result, sk_test_result_free);
+  self->state = STATE_IDLE;
+  self->cancelled = FALSE;
+  self->stale = FALSE;
+}
+
+/* Result */
+
+static char *
+describe_result (SkTestPanel *self)
+{
+  const SkSideResult *failed[SK_N_TEST_SIDES];
+  guint n_failed = 0;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (self->result->ok)
+    return g_strdup (_("Everything works: Skrzynka can receive and send mail with these settings."));
+
+  for (guint side = 0; side < SK_N_TEST_SIDES; side++)
+    {
+      const SkSideResult *result = self->result->sides[side];
+
+      if (result != NULL && !result->ok)
+        failed[n_failed++] = result;
+    }
+
+  /* The same trouble on both sides (often the password) is said once. */
+  if (n_failed == SK_N_TEST_SIDES &&
+      failed[0]->diagnosis->code == failed[1]->diagnosis->code &&
+      g_strcmp0 (failed[0]->diagnosis->message, failed[1]->diagnosis->message) == 0)
+    return g_strdup_printf (_("Both servers: %s"), failed[0]->diagnosis->message);
+
+  for (guint i = 0; i < n_failed; i++)
+    {
+      g_autofree char *title = sk_test_side_dup_title (failed[i]->side, failed[i]->protocol);
+
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      /* TRANSLATORS: "Outgoing (SMTP): The password was not accepted." */
+      g_string_append_printf (text, _("%s: %s"), title, failed[i]->diagnosis->message);
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+show_result_sentence (SkTestPanel *self,
+                      const char  *sentence,
+                      gboolean     ok)
+{
+  gtk_image_set_from_icon_name (self->result_icon,
+                                ok ? "object-select-symbolic" : "dialog-error-symbolic");
+  set_css_class (GTK_WIDGET (self->result_icon), "success-icon", ok);
+  set_css_class (GTK_WIDGET (self->result_icon), "error-icon", !ok);
+  gtk_label_set_text (self->result_label, sentence);
+}
+
+/* The certificate the person may trust: the first side whose server showed
+ * one that nothing vouches for, unless it is Google's, or a certificate is
+ * already pinned there (a pin that no longer matches is an error to report,
+ * not a question to ask again). */
+static void
+find_certificate_to_trust (SkTestPanel *self)
+{
+  const SkSideResult *shown = NULL;
+
+  clear_trust (self);
+
+  for (guint side = 0; side < SK_N_TEST_SIDES; side++)
+    {
+      const SkSideResult *result = self->result->sides[side];
+
+      if (result == NULL ||
+          result->diagnosis->code != SK_DIAGNOSIS_TLS_UNTRUSTED ||
+          result->certificate == NULL ||
+          is_blank (result->certificate->sha256) ||
+          sk_host_is_google (result->host) ||
+          !is_blank (get_pinned_certificate (self->tested, side)))
+        continue;
+
+      /* Incoming and outgoing are often one server with one certificate:
+       * trusting it once covers both. */
+      if (shown == NULL)
+        shown = result;
+      else if (g_ascii_strcasecmp (result->host, shown->host) != 0 ||
+               !g_str_equal (result->certificate->sha256, shown->certificate->sha256))
+        continue;
+
+      self->trust_sides[side] = TRUE;
+    }
+
+  if (shown == NULL)
+    return;
+
+  self->trust_sha256 = g_strdup (shown->certificate->sha256);
+}
+
+static void
+show_certificate_to_trust (SkTestPanel *self)
+{
+  const SkSideResult *shown = NULL;
+  const SkCertificateInfo *certificate;
+  g_autofree char *from = NULL;
+  g_autofree char *until = NULL;
+  g_autofree char *validity = NULL;
+  g_autofree char *fingerprint = NULL;
+
+  for (guint side = 0; side < SK_N_TEST_SIDES && shown == NULL; side++)
+    if (self->trust_sides[side])
+      shown = self->result->sides[side];
+
+  if (shown == NULL)
+    return;
+
+  certificate = shown->certificate;
+
+  gtk_label_set_text (self->trust_subject, certificate->subject);
+  gtk_label_set_text (self->trust_issuer, certificate->issuer);
+  from = sk_format_date (certificate->not_before);
+  until = sk_format_date (certificate->not_after);
+  /* TRANSLATORS: a certificate's validity, "from 2024-01-01 to 2025-01-01" */
+  validity = g_strdup_printf (_("from %s to %s"), from, until);
+  gtk_label_set_text (self->trust_validity, validity);
+  fingerprint = sk_format_fingerprint (certificate->sha256);
+  gtk_label_set_text (self->trust_fingerprint, fingerprint);
+}
+
+static void
+show_result (SkTestPanel  *self,
+             SkTestResult *result)
+{
+  g_autofree char *sentence = NULL;
+
+  self->result = result;
+  self->state = STATE_DONE;
+
+  for (guint side = 0; side < SK_N_TEST_SIDES; side++)
+    {
+      const SkSideResult *side_result = result->sides[side];
+      SideRow *row = &self->rows[side];
+
+      if (side_result == NULL)
+        continue;
+
+      for (guint step = 0; step < SK_N_TEST_STEPS; step++)
+        show_step (self, side, step, side_result->step_state[step], side_result->step_seconds[step]);
+
+      gtk_widget_set_tooltip_text (row->row, side_result->diagnosis->message);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row->row),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                      side_result->diagnosis->message,
+                                      -1);
+    }
+
+  sentence = describe_result (self);
+  show_result_sentence (self, sentence, result->ok);
+
+  find_certificate_to_trust (self);
+  show_certificate_to_trust (self);
+  update (self);
+}
+
+static void
+test_progress (SkTestSide   side,
+               SkTestStep   step,
+               SkStepState  state,
+               double       seconds,
+               gpointer     user_data)
+{
+  Run *run = user_data;
+
+  if (!run_is_current (run) || side >= SK_N_TEST_SIDES || step >= SK_N_TEST_STEPS)
+    return;
+
+  show_step (run->self, side, step, state, seconds);
+}
+
+static void
+test_finished (GObject      *source,
+               GAsyncResult *async_result,
+               gpointer      user_data)
+{
+  g_autoptr(Run) run = user_data;
+  SkTestPanel *self = run->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SkTestResult) result = sk_connection_test_finish (async_result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !run_is_current (run))
+    return;
+
+  g_clear_handle_id (&self->slow_id, g_source_remove);
+  self->slow = FALSE;
+  g_clear_object (&self->cancellable);
+
+  if (error != NULL)
+    {
+      /* Settings that cannot be tested at all (such as an unconfirmed
+       * "None"): the engine's sentence says what to change. */
+      self->state = STATE_DONE;
+      show_result_sentence (self, error->message, FALSE);
+      update (self);
+      return;
+    }
+
+  show_result (self, g_steal_pointer (&result));
+}
+
+static gboolean
+slow_timeout (gpointer user_data)
+{
+  SkTestPanel *self = user_data;
+
+  self->slow_id = 0;
+  self->slow = TRUE;
+  update_status (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_test (SkTestPanel *self)
+{
+  const SkTestOptions options = { NULL };
+  Run *run;
+
+  reset (self);
+
+  /* Typing on during the test must not change what is being tested. */
+  g_clear_object (&self->tested);
+  self->tested = sk_account_copy (self->account);
+  self->cancellable = g_cancellable_new ();
+  self->state = STATE_RUNNING;
+  reset_rows (self);
+  update (self);
+
+  self->slow_id = g_timeout_add_seconds (SLOW_SECONDS, slow_timeout, self);
+
+  run = g_rc_box_new0 (Run);
+  run->self = g_object_ref (self);
+  run->cancellable = g_object_ref (self->cancellable);
+  sk_connection_test_async (self->tested, &options,
+                            test_progress, g_rc_box_acquire (run), run_unref,
+                            self->cancellable, test_finished, run);
+}
+
+static void
+test_clicked (SkTestPanel *self)
+{
+  if (self->state != STATE_RUNNING)
+    {
+      start_test (self);
+      return;
+    }
+
+  /* Back to where it was before the test, at once: the engine winds down
+   * in the background and its last words are ignored. */
+  reset (self);
+  self->cancelled = TRUE;
+  update (self);
+}
+
+static void
+trust_clicked (SkTestPanel *self)
+{
+  g_autofree char *sha256 = g_strdup (self->trust_sha256);
+
+  g_return_if_fail (sha256 != NULL);
+
+  if (self->trust_sides[SK_TEST_SIDE_INCOMING])
+    sk_account_set_incoming_pinned_certificate (self->account, sha256);
+  if (self->trust_sides[SK_TEST_SIDE_OUTGOING])
+    sk_account_set_outgoing_pinned_certificate (self->account, sha256);
+
+  /* The panel with this button goes away: keep the focus where the
+   * person can follow the new test (and cancel it). */
+  gtk_widget_grab_focus (GTK_WIDGET (self->test_button));
+  start_test (self);
+}
+
+static void
+details_clicked (SkTestPanel *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  g_return_if_fail (self->result != NULL);
+
+  if (self->details == NULL)
+    {
+      self->details = sk_test_details_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                           self->tested, self->result);
+      g_object_add_weak_pointer (G_OBJECT (self->details), (gpointer *) &self->details);
+    }
+
+  gtk_window_present (GTK_WINDOW (self->details));
+}
+
+static void
+account_changed (SkTestPanel *self)
+{
+  find_blocker (self);
+  /* A change made while the test runs is not in what it tests either. */
+  if (self->state != STATE_IDLE)
+    self->stale = TRUE;
+  update (self);
+}
+
+/* Public */
+
+void
+sk_test_panel_set_account (SkTestPanel *self,
+                           SkAccount   *account)
+{
+  g_return_if_fail (SK_IS_TEST_PANEL (self));
+  g_return_if_fail (SK_IS_ACCOUNT (account));
+
+  if (account == self->account)
+    return;
+
+  reset (self);
+  if (self->account != NULL)
+    g_signal_handlers_disconnect_by_data (self->account, self);
+  g_set_object (&self->account, account);
+  g_signal_connect_object (account, "notify", G_CALLBACK (account_changed), self, G_CONNECT_SWAPPED);
+
+  find_blocker (self);
+  update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT]);
+}
+
+SkAccount *
+sk_test_panel_get_account (SkTestPanel *self)
+{
+  g_return_val_if_fail (SK_IS_TEST_PANEL (self), NULL);
+
+  return self->account;
+}
+
+GtkWidget *
+sk_test_panel_new (void)
+{
+  return g_object_new (SK_TYPE_TEST_PANEL, NULL);
+}
+
+/* GObject */
+
+static void
+sk_test_panel_dispose (GObject *object)
+{
+  SkTestPanel *self = SK_TEST_PANEL (object);
+
+  /* Any callback still on its way now finds its run no longer current. */
+  reset (self);
+
+  if (self->account != NULL)
+    g_signal_handlers_disconnect_by_data (self->account, self);
+  g_clear_object (&self->account);
+  g_clear_object (&self->tested);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SK_TYPE_TEST_PANEL);
+
+  G_OBJECT_CLASS (sk_test_panel_parent_class)->dispose (object);
+}
+
+static void
+sk_test_panel_finalize (GObject *object)
+{
+  SkTestPanel *self = SK_TEST_PANEL (object);
+
+  g_free (self->blocker);
+  g_free (self->blocker_reason);
+
+  G_OBJECT_CLASS (sk_test_panel_parent_class)->finalize (object);
+}
+
+static void
+sk_test_panel_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  SkTestPanel *self = SK_TEST_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_ACCOUNT:
+      g_value_set_object (value, self->account);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sk_test_panel_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  SkTestPanel *self = SK_TEST_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_ACCOUNT:
+      sk_test_panel_set_account (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sk_test_panel_class_init (SkTestPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sk_test_panel_dispose;
+  object_class->finalize = sk_test_panel_finalize;
+  object_class->get_property = sk_test_panel_get_property;
+  object_class->set_property = sk_test_panel_set_property;
+
+  properties[PROP_ACCOUNT] =
+    g_param_spec_object ("account", NULL, NULL, SK_TYPE_ACCOUNT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/pl/skrzynka/Skrzynka/ui/sk-test-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, SkTestPanel, content);
+  gtk_widget_class_bind_template_child (widget_class, SkTestPanel, test_button);
+  gtk_widget_class_bind_template_child (widget_class, SkTestPanel, status_label);
+  gtk_widget_class_bind_template_child (widget_class, SkTestPanel, details_button);
+  gtk_widget_class_bind_template_child (widget_class, SkTestPanel, steps_box);
+  gtk_widget_class_bind_template_child (widget_class, SkTestPanel, result_box);
+  gtk_widget_class_bind_template_child (widget_class, SkTestPanel, result_icon);
+  gtk_widget_class_bind_template_child (widget_class, SkTestPanel, result_label);
+  gtk_widget_class_bind_template_child (widget_class, SkTestPanel, trust_frame);
+  gtk_widget_class_bind_template_child (widget_class, SkTestPanel, trust_subject);
+  gtk_widget_class_bind_template_child (widget_class, SkTestPanel, trust_issuer);
+  gtk_widget_class_bind_template_child (widget_class, SkTestPanel, trust_validity);
+  gtk_widget_class_bind_template_child (widget_class, SkTestPanel, trust_fingerprint);
+  gtk_widget_class_bind_template_child (widget_class, SkTestPanel, trust_button);
+  gtk_widget_class_bind_template_callback (widget_class, test_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, details_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, trust_clicked);
+}
+
+static void
+sk_test_panel_init (SkTestPanel *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  build_rows (self);
+  update (self);
+}
