@@ -36,12 +36,14 @@ static const char * const known_keys[] = {
   "timeout",
   "incoming-pinned-certificate",
   "outgoing-pinned-certificate",
+  "guide-steps",
   "sign",
   "inactive",
   "users",
   "user-names",
   "user-owners",
   "user-default",
+  NULL  /* for g_strv_contains() */
 };
 
 /* Keys that would hold a password.  They are refused rather than ignored:
@@ -83,6 +85,7 @@ sk_account_to_key_file (SkAccount  *account,
   GKeyFile *unknown;
   g_auto(GStrv) unknown_keys = NULL;
   guint n_users;
+  guint steps;
 
   g_return_if_fail (SK_IS_ACCOUNT (account));
   g_return_if_fail (key_file != NULL);
@@ -137,6 +140,20 @@ sk_account_to_key_file (SkAccount  *account,
 
   g_key_file_set_boolean (key_file, group, "sign", sk_account_get_sign (account));
   g_key_file_set_boolean (key_file, group, "inactive", sk_account_get_inactive (account));
+
+  /* Only Gmail accounts have a guide to tick: no line for the others. */
+  steps = sk_account_get_guide_steps (account);
+  if (steps != 0)
+    {
+      int numbers[SK_GUIDE_N_STEPS];
+      gsize n_numbers = 0;
+
+      for (int step = 1; step <= SK_GUIDE_N_STEPS; step++)
+        if (steps & (1u << (step - 1)))
+          numbers[n_numbers++] = step;
+
+      g_key_file_set_integer_list (key_file, group, "guide-steps", numbers, n_numbers);
+    }
 
   users = G_LIST_MODEL (sk_account_get_users (account));
   n_users = g_list_model_get_n_items (users);
@@ -554,6 +571,41 @@ read_fingerprints (GKeyFile    *key_file,
   return TRUE;
 }
 
+/* "guide-steps=1;2;3": the steps ticked, in any order, each 1 to 5. */
+static gboolean
+read_guide_steps (GKeyFile    *key_file,
+                  const char  *group,
+                  SkAccount   *account,
+                  GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_auto(GStrv) numbers = NULL;
+  guint steps = 0;
+
+  if (!g_key_file_has_key (key_file, group, "guide-steps", NULL))
+    return TRUE;
+
+  numbers = g_key_file_get_string_list (key_file, group, "guide-steps", NULL, &local_error);
+  if (local_error != NULL)
+    return key_error (error, SK_KEYFILE_ERROR_INVALID_VALUE, "guide-steps",
+                      _("is not a list of step numbers (%s)"), local_error->message);
+
+  for (guint i = 0; numbers[i] != NULL; i++)
+    {
+      guint64 step;
+
+      if (!g_ascii_string_to_unsigned (numbers[i], 10, 1, SK_GUIDE_N_STEPS, &step, NULL))
+        return key_error (error, SK_KEYFILE_ERROR_INVALID_VALUE, "guide-steps",
+                          _("“%s” is not a step number from 1 to %d"),
+                          numbers[i], SK_GUIDE_N_STEPS);
+
+      steps |= 1u << (step - 1);
+    }
+
+  sk_account_set_guide_steps (account, steps);
+  return TRUE;
+}
+
 static void
 keep_unknown_keys (GKeyFile   *key_file,
                    const char *group,
@@ -611,6 +663,7 @@ sk_account_from_key_file (GKeyFile    *key_file,
       || !read_numbers (key_file, group, account, error)
       || !read_bools (key_file, group, account, error)
       || !read_fingerprints (key_file, group, account, error)
+      || !read_guide_steps (key_file, group, account, error)
       || !read_users (key_file, group, account, error))
     return NULL;
 

@@ -47,6 +47,7 @@ struct _SkAccount
   guint          timeout;
   char          *incoming_pinned_certificate;
   char          *outgoing_pinned_certificate;
+  guint          guide_steps;
 
   /* Keys of a newer version (or a person) that this one does not know,
    * kept so that saving does not drop them. */
@@ -89,12 +90,16 @@ enum
   PROP_TIMEOUT,
   PROP_INCOMING_PINNED_CERTIFICATE,
   PROP_OUTGOING_PINNED_CERTIFICATE,
+  PROP_GUIDE_STEPS,
   N_PROPS
 };
 
 #define FIRST_SETTING PROP_NAME
 
 static GParamSpec *properties[N_PROPS];
+
+/* Every step ticked. */
+#define ALL_GUIDE_STEPS ((1u << SK_GUIDE_N_STEPS) - 1)
 
 static void
 wipe_free (char *secret)
@@ -374,6 +379,10 @@ sk_account_get_property (GObject    *object,
       g_value_set_string (value, self->outgoing_pinned_certificate);
       break;
 
+    case PROP_GUIDE_STEPS:
+      g_value_set_uint (value, self->guide_steps);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -506,6 +515,10 @@ sk_account_set_property (GObject      *object,
       sk_account_set_outgoing_pinned_certificate (self, g_value_get_string (value));
       break;
 
+    case PROP_GUIDE_STEPS:
+      sk_account_set_guide_steps (self, g_value_get_uint (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -597,6 +610,9 @@ sk_account_class_init (SkAccountClass *klass)
   properties[PROP_TIMEOUT] = uint_property ("timeout", SK_DEFAULT_TIMEOUT);
   properties[PROP_INCOMING_PINNED_CERTIFICATE] = string_property ("incoming-pinned-certificate");
   properties[PROP_OUTGOING_PINNED_CERTIFICATE] = string_property ("outgoing-pinned-certificate");
+  properties[PROP_GUIDE_STEPS] =
+    g_param_spec_uint ("guide-steps", NULL, NULL, 0, ALL_GUIDE_STEPS, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -1256,6 +1272,24 @@ sk_account_set_outgoing_pinned_certificate (SkAccount  *self,
 
   if (set_str (&self->outgoing_pinned_certificate, sha256))
     notify (self, PROP_OUTGOING_PINNED_CERTIFICATE);
+}
+
+guint
+sk_account_get_guide_steps (SkAccount *self)
+{
+  g_return_val_if_fail (SK_IS_ACCOUNT (self), 0);
+
+  return self->guide_steps;
+}
+
+void
+sk_account_set_guide_steps (SkAccount *self,
+                            guint      steps)
+{
+  g_return_if_fail (SK_IS_ACCOUNT (self));
+  g_return_if_fail ((steps & ~ALL_GUIDE_STEPS) == 0);
+
+  set_uint (self, &self->guide_steps, steps, PROP_GUIDE_STEPS);
 }
 
 GKeyFile *

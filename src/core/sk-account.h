@@ -79,6 +79,7 @@ G_DECLARE_FINAL_TYPE (SkAccount, sk_account, SK, ACCOUNT, GObject)
  *   "outgoing-auth-method" "outgoing-plain-confirmed" "outgoing-same-login"
  *   "outgoing-username" "outgoing-password" "timeout"
  *   "incoming-pinned-certificate" "outgoing-pinned-certificate"
+ *   "guide-steps"
  * and "id" (construct-only) and "users" (read-only GListModel of
  * SkAccountUser).  The passwords are never written to any file.
  */
@@ -179,6 +180,14 @@ void           sk_account_set_incoming_pinned_certificate (SkAccount  *self,
 const char    *sk_account_get_outgoing_pinned_certificate (SkAccount  *self);
 void           sk_account_set_outgoing_pinned_certificate (SkAccount  *self,
                                                            const char *sha256);
+
+/* The Gmail guide's steps the person ticked for this account, as a bit
+ * mask: bit n-1 set means step n (1 to SK_GUIDE_N_STEPS) is done. */
+#define SK_GUIDE_N_STEPS 5
+
+guint          sk_account_get_guide_steps           (SkAccount     *self);
+void           sk_account_set_guide_steps           (SkAccount     *self,
+                                                     guint          steps);
 
 /* The key-file keys this account did not recognise, kept to be written back. */
 GKeyFile      *sk_account_get_unknown_keys          (SkAccount     *self);

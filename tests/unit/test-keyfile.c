@@ -73,6 +73,8 @@ test_round_trip_group (void)
 
   read = through_text (account, "Account 1234", &text);
   assert_no_secrets (text);
+  /* The guide's ticks as step numbers, the way a person reads them. */
+  g_assert_nonnull (strstr (text, "\nguide-steps=1;3;\n"));
   g_assert_cmpstr (sk_account_get_id (read), ==, sk_account_get_id (account));
 
   /* Everything comes back but the passwords, which never go into a file. */
@@ -175,6 +177,8 @@ test_export_format (void)
   g_assert_null (strstr (text, "abcdabcdabcdabcd"));
   g_assert_null (strstr (text, "password="));
   g_assert_null (strstr (text, sk_account_get_id (account)));
+  /* Nothing ticked: no line for it. */
+  g_assert_null (strstr (text, "guide-steps"));
 
   key_file = key_file_from_data (text);
   groups = g_key_file_get_groups (key_file, NULL);
@@ -353,6 +357,12 @@ test_bad_values (void)
     { "outgoing-pinned-certificate="
       "0G:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF",
       "outgoing-pinned-certificate: …" },
+    { "guide-steps=6", "guide-steps: “6” is not a step number from 1 to 5" },
+    { "guide-steps=0", "guide-steps: “0” is not a step number from 1 to 5" },
+    { "guide-steps=1;two;", "guide-steps: “two” is not a step number from 1 to 5" },
+    { "guide-steps=1;;2", "guide-steps: “” is not a step number from 1 to 5" },
+    { "guide-steps=-1", "guide-steps: “-1” is not a step number from 1 to 5" },
+    { "guide-steps=\\q", "guide-steps: …" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -403,7 +413,8 @@ test_good_values (void)
                                                      "incoming-pinned-certificate=ab:cd:ef:01:23:45:67:89:"
                                                      "ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:"
                                                      "ab:cd:ef:01:23:45:67:89\n"
-                                                     "outgoing-pinned-certificate=\n");
+                                                     "outgoing-pinned-certificate=\n"
+                                                     "guide-steps=5;1;1\n");
   g_autoptr(GError) error = NULL;
   g_autoptr(SkAccount) read = NULL;
   GListModel *users;
@@ -433,6 +444,18 @@ test_good_values (void)
                    "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:"
                    "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89");
   g_assert_cmpstr (sk_account_get_outgoing_pinned_certificate (read), ==, "");
+  /* In any order, repeats harmless. */
+  g_assert_cmpuint (sk_account_get_guide_steps (read), ==, (1 << 4) | (1 << 0));
+
+  /* An empty list: nothing ticked. */
+  {
+    g_autoptr(GKeyFile) none = key_file_from_data (MINIMAL "guide-steps=\n");
+    g_autoptr(SkAccount) none_read = sk_account_from_key_file (none, "Account", NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (sk_account_get_guide_steps (none_read), ==, 0);
+    g_assert_finalize_object (g_steal_pointer (&none_read));
+  }
 
   users = G_LIST_MODEL (sk_account_get_users (read));
   g_assert_cmpuint (g_list_model_get_n_items (users), ==, G_N_ELEMENTS (expected));

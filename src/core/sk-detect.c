@@ -1,0 +1,883 @@
+/* sk-detect.c — which servers an e-mail address most likely uses
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "sk-detect.h"
+#include "sk-core-resources.h"
+
+/* All of the DNS part together: long enough for a slow resolver, short
+ * enough that the offer still arrives while the person looks at the form.
+ * Running out of time means "nothing found", not an error. */
+#define TIME_LIMIT_MS 3000
+
+#define PROVIDERS_PATH "/pl/skrzynka/Skrzynka/core/providers.conf"
+
+/* Google's own settings, DESIGN.md "Presets and detection". */
+#define GOOGLE_IMAP_HOST "imap.gmail.com"
+#define GOOGLE_POP3_HOST "pop.gmail.com"
+#define GOOGLE_SMTP_HOST "smtp.gmail.com"
+
+/* One entry of providers.conf. */
+typedef struct
+{
+  char           *name;
+  GStrv           domains;
+  SkServerGuess   imap;
+  SkServerGuess   pop3;
+  SkServerGuess   smtp;
+  gboolean        username_is_email;
+} Provider;
+
+/* RFC 6186 services, in the order of the SRV lookups.  For each protocol
+ * the implicit-TLS service comes first: it is preferred (RFC 8314). */
+typedef enum
+{
+  SRV_IMAPS,
+  SRV_IMAP,
+  SRV_POP3S,
+  SRV_POP3,
+  SRV_SUBMISSIONS,
+  SRV_SUBMISSION,
+  N_SRV
+} SrvService;
+
+static const struct
+{
+  const char *service;
+  SkSecurity  security;
+} srv_services[N_SRV] = {
+  [SRV_IMAPS] = { "imaps", SK_SECURITY_SSL },
+  [SRV_IMAP] = { "imap", SK_SECURITY_STARTTLS },
+  [SRV_POP3S] = { "pop3s", SK_SECURITY_SSL },
+  [SRV_POP3] = { "pop3", SK_SECURITY_STARTTLS },
+  [SRV_SUBMISSIONS] = { "submissions", SK_SECURITY_SSL },
+  [SRV_SUBMISSION] = { "submission", SK_SECURITY_STARTTLS },
+};
+
+/* The state of one detection that goes to DNS. */
+typedef struct
+{
+  char          *domain;         /* ASCII, lower case */
+  char          *display_domain; /* as typed, lower case */
+  GCancellable  *lookups;        /* cancels every lookup: caller or time limit */
+  GCancellable  *caller;
+  gulong         caller_handler;
+  GSource       *time_limit;
+  guint          pending;
+  gboolean       google_mx;
+  SkServerGuess  srv[N_SRV];
+} Detect;
+
+static void
+clear_guess (SkServerGuess *guess)
+{
+  g_clear_pointer (&guess->host, g_free);
+  guess->port = 0;
+  guess->security = SK_SECURITY_SSL;
+}
+
+static void
+copy_guess (SkServerGuess       *to,
+            const SkServerGuess *from)
+{
+  to->host = g_strdup (from->host);
+  to->port = from->port;
+  to->security = from->security;
+}
+
+static SkDetection *
+detection_new (SkDetectSource  source,
+               const char     *provider)
+{
+  SkDetection *detection = g_new0 (SkDetection, 1);
+
+  detection->source = source;
+  detection->provider = g_strdup (provider);
+
+  return detection;
+}
+
+void
+sk_detection_free (SkDetection *detection)
+{
+  if (detection == NULL)
+    return;
+
+  g_free (detection->provider);
+  clear_guess (&detection->imap);
+  clear_guess (&detection->pop3);
+  clear_guess (&detection->smtp);
+  g_free (detection);
+}
+
+static void
+set_guess (SkServerGuess *guess,
+           const char    *host,
+           guint          port,
+           SkSecurity     security)
+{
+  g_free (guess->host);
+  guess->host = g_strdup (host);
+  guess->port = port;
+  guess->security = security;
+}
+
+SkDetection *
+sk_detection_new_google (SkDetectSource source)
+{
+  SkDetection *detection;
+
+  g_return_val_if_fail (source == SK_DETECT_SOURCE_GMAIL
+                        || source == SK_DETECT_SOURCE_WORKSPACE, NULL);
+
+  /* Brand names: not translated. */
+  detection = detection_new (source,
+                             source == SK_DETECT_SOURCE_GMAIL ? "Gmail" : "Google Workspace");
+  detection->google = TRUE;
+  set_guess (&detection->imap, GOOGLE_IMAP_HOST, 993, SK_SECURITY_SSL);
+  set_guess (&detection->pop3, GOOGLE_POP3_HOST, 995, SK_SECURITY_SSL);
+  set_guess (&detection->smtp, GOOGLE_SMTP_HOST, 465, SK_SECURITY_SSL);
+  detection->username_is_email = TRUE;
+
+  return detection;
+}
+
+/* The domain of email, stripped and in lower case, or NULL when email is
+ * not an address. */
+static char *
+email_domain (const char *email)
+{
+  g_autofree char *trimmed = NULL;
+  const char *at;
+
+  if (email == NULL)
+    return NULL;
+
+  trimmed = g_strstrip (g_strdup (email));
+  if (!sk_email_is_valid (trimmed))
+    return NULL;
+
+  at = strrchr (trimmed, '@');
+  return g_utf8_strdown (at + 1, -1);
+}
+
+gboolean
+sk_email_is_gmail (const char *email)
+{
+  g_autofree char *domain = email_domain (email);
+
+  return g_strcmp0 (domain, "gmail.com") == 0 || g_strcmp0 (domain, "googlemail.com") == 0;
+}
+
+/* The built-in table */
+
+static gboolean
+parse_server (const char    *text,
+              SkServerGuess *guess)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ":", -1);
+  guint64 port;
+  SkSecurity security;
+
+  if (g_strv_length (parts) != 3
+      || !sk_hostname_is_valid (parts[0])
+      || !g_ascii_string_to_unsigned (parts[1], 10, 1, 65535, &port, NULL)
+      || !sk_security_from_string (parts[2], &security))
+    return FALSE;
+
+  set_guess (guess, parts[0], (guint) port, security);
+  return TRUE;
+}
+
+static void
+provider_free (Provider *provider)
+{
+  g_free (provider->name);
+  g_strfreev (provider->domains);
+  clear_guess (&provider->imap);
+  clear_guess (&provider->pop3);
+  clear_guess (&provider->smtp);
+  g_free (provider);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Provider, provider_free)
+
+/* One group of providers.conf, or NULL (with a warning: the file ships with
+ * the program, so a bad entry is a bug the unit tests catch). */
+static Provider *
+parse_provider (GKeyFile   *key_file,
+                const char *group)
+{
+  static const char * const protocols[] = { "imap", "pop3", "smtp" };
+  g_autoptr(Provider) provider = g_new0 (Provider, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *source = NULL;
+  SkServerGuess *guesses[] = { &provider->imap, &provider->pop3, &provider->smtp };
+
+  provider->name = g_strdup (group);
+  provider->domains = g_key_file_get_string_list (key_file, group, "domains", NULL, &error);
+  if (provider->domains == NULL || provider->domains[0] == NULL)
+    {
+      g_warning ("providers.conf: [%s] has no domains", group);
+      return NULL;
+    }
+
+  for (guint i = 0; provider->domains[i] != NULL; i++)
+    {
+      char *lower = g_ascii_strdown (provider->domains[i], -1);
+
+      /* Compared with the lower-case domain of an address. */
+      g_free (provider->domains[i]);
+      provider->domains[i] = lower;
+
+      if (!sk_hostname_is_valid (provider->domains[i]))
+        {
+          g_warning ("providers.conf: [%s] has a bad domain “%s”", group, provider->domains[i]);
+          return NULL;
+        }
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (protocols); i++)
+    {
+      g_autofree char *server = g_key_file_get_string (key_file, group, protocols[i], NULL);
+
+      if (server != NULL && !parse_server (server, guesses[i]))
+        {
+          g_warning ("providers.conf: [%s] %s=%s is not HOST:PORT:SECURITY",
+                     group, protocols[i], server);
+          return NULL;
+        }
+    }
+
+  if (provider->smtp.host == NULL
+      || (provider->imap.host == NULL && provider->pop3.host == NULL))
+    {
+      g_warning ("providers.conf: [%s] needs smtp and imap or pop3", group);
+      return NULL;
+    }
+
+  provider->username_is_email = g_key_file_get_boolean (key_file, group, "username-is-email",
+                                                        &error);
+  if (error != NULL)
+    {
+      g_warning ("providers.conf: [%s] username-is-email: %s", group, error->message);
+      return NULL;
+    }
+
+  source = g_key_file_get_string (key_file, group, "source", NULL);
+  if (source == NULL || !g_str_has_prefix (source, "https://"))
+    {
+      g_warning ("providers.conf: [%s] has no https source page", group);
+      return NULL;
+    }
+
+  return g_steal_pointer (&provider);
+}
+
+static gpointer
+load_providers (gpointer data)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) groups = NULL;
+  GPtrArray *providers = g_ptr_array_new ();
+
+  sk_core_register_resource ();
+
+  bytes = g_resources_lookup_data (PROVIDERS_PATH, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  if (bytes == NULL
+      || !g_key_file_load_from_bytes (key_file, bytes, G_KEY_FILE_NONE, &error))
+    {
+      g_warning ("providers.conf: %s", error->message);
+      return providers;
+    }
+
+  groups = g_key_file_get_groups (key_file, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      Provider *provider = parse_provider (key_file, groups[i]);
+
+      if (provider != NULL)
+        g_ptr_array_add (providers, provider);
+    }
+
+  return providers;
+}
+
+/* Loaded once and kept for the life of the program. */
+static GPtrArray *
+get_providers (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  return g_once (&once, load_providers, NULL);
+}
+
+static const Provider *
+find_provider (const char *domain)
+{
+  GPtrArray *providers = get_providers ();
+
+  for (guint i = 0; i < providers->len; i++)
+    {
+      const Provider *provider = g_ptr_array_index (providers, i);
+
+      if (g_strv_contains ((const char * const *) provider->domains, domain))
+        return provider;
+    }
+
+  return NULL;
+}
+
+static SkDetection *
+detection_from_provider (const Provider *provider)
+{
+  SkDetection *detection = detection_new (SK_DETECT_SOURCE_BUILTIN, provider->name);
+
+  copy_guess (&detection->imap, &provider->imap);
+  copy_guess (&detection->pop3, &provider->pop3);
+  copy_guess (&detection->smtp, &provider->smtp);
+  detection->username_is_email = provider->username_is_email;
+
+  return detection;
+}
+
+/* DNS */
+
+static void
+detect_free (Detect *detect)
+{
+  /* Never called from inside the caller's "cancelled" emission: the task
+   * returns from an idle (see complete()), so disconnecting is safe. */
+  if (detect->caller != NULL)
+    g_cancellable_disconnect (detect->caller, detect->caller_handler);
+  g_clear_object (&detect->caller);
+
+  if (detect->time_limit != NULL)
+    g_source_destroy (detect->time_limit);
+  g_clear_pointer (&detect->time_limit, g_source_unref);
+
+  g_clear_object (&detect->lookups);
+  g_free (detect->domain);
+  g_free (detect->display_domain);
+  for (guint i = 0; i < N_SRV; i++)
+    clear_guess (&detect->srv[i]);
+  g_free (detect);
+}
+
+static void
+caller_cancelled (GCancellable *caller,
+                  GCancellable *lookups)
+{
+  g_cancellable_cancel (lookups);
+}
+
+static gboolean
+time_limit_reached (gpointer data)
+{
+  GTask *task = data;
+  Detect *detect = g_task_get_task_data (task);
+
+  g_debug ("Detection for %s ran out of time", detect->domain);
+  g_cancellable_cancel (detect->lookups);
+  g_clear_pointer (&detect->time_limit, g_source_unref);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* MX hosts of Google Workspace: aspmx.l.google.com, alt1.aspmx.l.google.com,
+ * smtp.google.com, …, and the older googlemail.com ones. */
+static gboolean
+is_google_mx (const char *host)
+{
+  g_autofree char *lower = g_ascii_strdown (host, -1);
+  gsize len = strlen (lower);
+
+  if (len > 0 && lower[len - 1] == '.')
+    lower[len - 1] = '\0';
+
+  return g_str_has_suffix (lower, ".google.com")
+         || g_str_has_suffix (lower, ".googlemail.com");
+}
+
+static SkDetection *
+detection_from_dns (Detect *detect)
+{
+  SkDetection *detection;
+  SkServerGuess *imap;
+  SkServerGuess *pop3;
+  SkServerGuess *smtp;
+
+  if (detect->google_mx)
+    return sk_detection_new_google (SK_DETECT_SOURCE_WORKSPACE);
+
+  imap = detect->srv[SRV_IMAPS].host != NULL ? &detect->srv[SRV_IMAPS] : &detect->srv[SRV_IMAP];
+  pop3 = detect->srv[SRV_POP3S].host != NULL ? &detect->srv[SRV_POP3S] : &detect->srv[SRV_POP3];
+  smtp = detect->srv[SRV_SUBMISSIONS].host != NULL
+           ? &detect->srv[SRV_SUBMISSIONS] : &detect->srv[SRV_SUBMISSION];
+
+  if (imap->host == NULL && pop3->host == NULL && smtp->host == NULL)
+    return detection_new (SK_DETECT_SOURCE_NONE, NULL);
+
+  /* No brand to show: the domain itself published these servers. */
+  detection = detection_new (SK_DETECT_SOURCE_SRV, detect->display_domain);
+  copy_guess (&detection->imap, imap);
+  copy_guess (&detection->pop3, pop3);
+  copy_guess (&detection->smtp, smtp);
+  /* What nearly every server that publishes SRV records expects; the
+   * person sees it on the Servers tab and can change it. */
+  detection->username_is_email = TRUE;
+
+  return detection;
+}
+
+static gboolean
+return_result (gpointer data)
+{
+  GTask *task = data;
+  Detect *detect = g_task_get_task_data (task);
+
+  if (g_task_return_error_if_cancelled (task))
+    return G_SOURCE_REMOVE;
+
+  g_task_return_pointer (task, detection_from_dns (detect), (GDestroyNotify) sk_detection_free);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called when the last lookup is back.  The result goes out from an idle:
+ * a lookup can finish inside the caller's g_cancellable_cancel(), and the
+ * caller's callback must not run (and free the task) in there. */
+static void
+complete (GTask *task)
+{
+  Detect *detect = g_task_get_task_data (task);
+  g_autoptr(GSource) idle = NULL;
+
+  if (detect->time_limit != NULL)
+    g_source_destroy (detect->time_limit);
+  g_clear_pointer (&detect->time_limit, g_source_unref);
+
+  idle = g_idle_source_new ();
+  g_task_attach_source (task, idle, return_result);
+}
+
+static void
+lookup_done (GTask *task)
+{
+  Detect *detect = g_task_get_task_data (task);
+
+  g_assert (detect->pending > 0);
+  detect->pending--;
+
+  if (detect->pending == 0)
+    complete (task);
+}
+
+static void
+mx_looked_up (GObject      *object,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  Detect *detect = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  GList *records;
+
+  records = g_resolver_lookup_records_finish (G_RESOLVER (object), result, &error);
+  if (error != NULL)
+    g_debug ("No MX records for %s: %s", detect->domain, error->message);
+
+  for (GList *l = records; l != NULL; l = l->next)
+    {
+      const char *exchange = NULL;
+      guint16 preference;
+
+      g_variant_get (l->data, "(q&s)", &preference, &exchange);
+      if (is_google_mx (exchange))
+        detect->google_mx = TRUE;
+    }
+  g_list_free_full (records, (GDestroyNotify) g_variant_unref);
+
+  /* The answer is known: the SRV records no longer matter. */
+  if (detect->google_mx)
+    g_cancellable_cancel (detect->lookups);
+
+  lookup_done (task);
+}
+
+/* The target to use: the lowest priority, then the highest weight.  "." is
+ * RFC 6186's way of saying the service is not offered. */
+static GSrvTarget *
+pick_target (GList *targets)
+{
+  GSrvTarget *best = NULL;
+
+  for (GList *l = targets; l != NULL; l = l->next)
+    {
+      GSrvTarget *target = l->data;
+      const char *host = g_srv_target_get_hostname (target);
+
+      if (host == NULL || host[0] == '\0' || g_str_equal (host, ".")
+          || g_srv_target_get_port (target) == 0)
+        continue;
+
+      if (best == NULL
+          || g_srv_target_get_priority (target) < g_srv_target_get_priority (best)
+          || (g_srv_target_get_priority (target) == g_srv_target_get_priority (best)
+              && g_srv_target_get_weight (target) > g_srv_target_get_weight (best)))
+        best = target;
+    }
+
+  return best;
+}
+
+typedef struct
+{
+  GTask      *task;
+  SrvService  service;
+} SrvLookup;
+
+static void
+srv_looked_up (GObject      *object,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  SrvLookup *lookup = data;
+  g_autoptr(GTask) task = lookup->task;
+  SrvService service = lookup->service;
+  Detect *detect = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  GList *targets;
+  GSrvTarget *target;
+
+  g_free (lookup);
+
+  targets = g_resolver_lookup_service_finish (G_RESOLVER (object), result, &error);
+  if (error != NULL)
+    g_debug ("No _%s._tcp record for %s: %s",
+             srv_services[service].service, detect->domain, error->message);
+
+  target = pick_target (targets);
+  if (target != NULL)
+    {
+      g_autofree char *host = g_ascii_strdown (g_srv_target_get_hostname (target), -1);
+      gsize len = strlen (host);
+
+      if (host[len - 1] == '.')
+        host[len - 1] = '\0';
+
+      if (sk_hostname_is_valid (host))
+        set_guess (&detect->srv[service], host, g_srv_target_get_port (target),
+                   srv_services[service].security);
+    }
+  g_list_free_full (targets, (GDestroyNotify) g_srv_target_free);
+
+  lookup_done (task);
+}
+
+static void
+start_lookups (GTask *task)
+{
+  Detect *detect = g_task_get_task_data (task);
+  g_autoptr(GResolver) resolver = g_resolver_get_default ();
+
+  detect->time_limit = g_timeout_source_new (TIME_LIMIT_MS);
+  g_task_attach_source (task, detect->time_limit, time_limit_reached);
+
+  /* All at once: the time limit covers the slowest, not their sum. */
+  detect->pending = 1 + N_SRV;
+  g_resolver_lookup_records_async (resolver, detect->domain, G_RESOLVER_RECORD_MX,
+                                   detect->lookups, mx_looked_up, g_object_ref (task));
+
+  for (guint i = 0; i < N_SRV; i++)
+    {
+      SrvLookup *lookup = g_new0 (SrvLookup, 1);
+
+      lookup->task = g_object_ref (task);
+      lookup->service = i;
+      g_resolver_lookup_service_async (resolver, srv_services[i].service, "tcp",
+                                       detect->domain, detect->lookups,
+                                       srv_looked_up, lookup);
+    }
+}
+
+void
+sk_detect_async (const char          *email,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *domain = NULL;
+  g_autofree char *ascii = NULL;
+  const Provider *provider;
+  Detect *detect;
+
+  g_return_if_fail (email != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sk_detect_async);
+  g_task_set_name (task, "[skrzynka] sk_detect_async");
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  domain = email_domain (email);
+  if (domain != NULL)
+    ascii = g_hostname_to_ascii (domain);
+  if (ascii == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("Check the e-mail address: it should look like "
+                                 "office@example.com, with no spaces."));
+      return;
+    }
+
+  if (sk_email_is_gmail (email))
+    {
+      g_task_return_pointer (task, sk_detection_new_google (SK_DETECT_SOURCE_GMAIL),
+                             (GDestroyNotify) sk_detection_free);
+      return;
+    }
+
+  provider = find_provider (ascii);
+  if (provider != NULL)
+    {
+      g_task_return_pointer (task, detection_from_provider (provider),
+                             (GDestroyNotify) sk_detection_free);
+      return;
+    }
+
+  detect = g_new0 (Detect, 1);
+  detect->domain = g_steal_pointer (&ascii);
+  detect->display_domain = g_steal_pointer (&domain);
+  detect->lookups = g_cancellable_new ();
+  g_task_set_task_data (task, detect, (GDestroyNotify) detect_free);
+
+  if (cancellable != NULL)
+    {
+      detect->caller = g_object_ref (cancellable);
+      detect->caller_handler = g_cancellable_connect (cancellable,
+                                                      G_CALLBACK (caller_cancelled),
+                                                      detect->lookups, NULL);
+    }
+
+  start_lookups (task);
+}
+
+SkDetection *
+sk_detect_finish (GAsyncResult  *result,
+                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sk_detect_async, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Applying a detection */
+
+static const char *
+security_label (SkSecurity security)
+{
+  switch (security)
+    {
+    case SK_SECURITY_SSL:
+      return "SSL/TLS";
+
+    case SK_SECURITY_STARTTLS:
+      return "STARTTLS";
+
+    case SK_SECURITY_NONE:
+    default:
+      /* Translators: the security of a server connection, in a list such
+       * as "(port 110, no security)". */
+      return _("no security");
+    }
+}
+
+static guint
+guess_port (const SkServerGuess *guess,
+            SkAccountType        type,
+            gboolean             outgoing)
+{
+  return guess->port != 0 ? guess->port : sk_standard_port (type, outgoing, guess->security);
+}
+
+char *
+sk_detection_apply (SkDetection *detection,
+                    SkAccount   *account)
+{
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autofree char *list = NULL;
+  const char *missing = NULL;
+  SkAccountType type;
+  const SkServerGuess *incoming;
+  const SkServerGuess *smtp;
+  const char *email;
+
+  g_return_val_if_fail (detection != NULL, NULL);
+  g_return_val_if_fail (SK_IS_ACCOUNT (account), NULL);
+
+  changes = g_ptr_array_new_with_free_func (g_free);
+  type = sk_account_get_account_type (account);
+  incoming = type == SK_ACCOUNT_TYPE_POP3 ? &detection->pop3 : &detection->imap;
+  smtp = &detection->smtp;
+
+  g_object_freeze_notify (G_OBJECT (account));
+
+  if (incoming->host != NULL)
+    {
+      guint port = guess_port (incoming, type, FALSE);
+
+      if (g_strcmp0 (sk_account_get_incoming_host (account), incoming->host) != 0
+          || sk_account_get_incoming_port (account) != port
+          || sk_account_get_incoming_security (account) != incoming->security)
+        {
+          sk_account_set_incoming_host (account, incoming->host);
+          sk_account_set_incoming_port (account, port);
+          sk_account_set_incoming_security (account, incoming->security);
+          g_ptr_array_add (changes,
+                           /* Translators: one item of "Filled in: …"; the
+                            * first %s is the server name, the last one its
+                            * security (SSL/TLS, STARTTLS). */
+                           g_strdup_printf (_("incoming server %s (port %u, %s)"),
+                                            incoming->host, port,
+                                            security_label (incoming->security)));
+        }
+    }
+  else if (detection->imap.host != NULL || detection->pop3.host != NULL)
+    {
+      /* The provider offers the other protocol only: a server of the wrong
+       * kind would fail the test with a puzzling answer. */
+      if (type == SK_ACCOUNT_TYPE_POP3)
+        missing = _("No POP3 server was found for this address: "
+                    "enter the incoming server yourself, or choose IMAP.");
+      else
+        missing = _("No IMAP server was found for this address: "
+                    "enter the incoming server yourself, or choose POP3.");
+    }
+
+  if (smtp->host != NULL)
+    {
+      guint port = guess_port (smtp, type, TRUE);
+
+      if (g_strcmp0 (sk_account_get_outgoing_host (account), smtp->host) != 0
+          || sk_account_get_outgoing_port (account) != port
+          || sk_account_get_outgoing_security (account) != smtp->security)
+        {
+          sk_account_set_outgoing_host (account, smtp->host);
+          sk_account_set_outgoing_port (account, port);
+          sk_account_set_outgoing_security (account, smtp->security);
+          g_ptr_array_add (changes,
+                           /* Translators: one item of "Filled in: …", as
+                            * "incoming server %s (port %u, %s)". */
+                           g_strdup_printf (_("outgoing server %s (port %u, %s)"),
+                                            smtp->host, port, security_label (smtp->security)));
+        }
+
+      /* Every provider here wants a login for sending. */
+      if (!sk_account_get_outgoing_auth (account))
+        {
+          sk_account_set_outgoing_auth (account, TRUE);
+          /* Translators: one item of "Filled in: …". */
+          g_ptr_array_add (changes, g_strdup (_("sign-in for the outgoing server")));
+        }
+    }
+
+  email = sk_account_get_email (account);
+  if (detection->username_is_email
+      && email[0] != '\0'
+      && g_strcmp0 (sk_account_get_username (account), email) != 0)
+    {
+      sk_account_set_username (account, email);
+      /* Translators: one item of "Filled in: …"; %s is the e-mail address. */
+      g_ptr_array_add (changes, g_strdup_printf (_("user name %s"), email));
+    }
+
+  g_object_thaw_notify (G_OBJECT (account));
+
+  if (changes->len == 0)
+    return NULL;
+
+  g_ptr_array_add (changes, NULL);
+  /* Translators: joins the items of "Filled in: …". */
+  list = g_strjoinv (_(", "), (char **) changes->pdata);
+
+  if (missing != NULL)
+    /* Translators: %s lists what was filled in, the second %s says what
+     * was not. */
+    return g_strdup_printf (_("Filled in: %s. %s"), list, missing);
+
+  /* Translators: %s lists what was filled in: "incoming server
+   * imap.gmail.com (port 993, SSL/TLS), user name office@example.com". */
+  return g_strdup_printf (_("Filled in: %s."), list);
+}
+
+/* App passwords */
+
+/* Characters a copy from a web page brings along that are never part of an
+ * app password: white space of every kind (Unicode's White_Space: the
+ * narrow and no-break spaces included, and the two g_unichar_isspace()
+ * leaves out), the zero-width spaces, and dashes. */
+static gboolean
+is_app_password_filler (gunichar c)
+{
+  return g_unichar_isspace (c)
+         || c == 0x000B   /* vertical tab */
+         || c == 0x0085   /* next line */
+         || c == 0x00A0   /* no-break space */
+         || c == 0x2007   /* figure space */
+         || c == 0x202F   /* narrow no-break space */
+         || c == 0x200B   /* zero-width space */
+         || c == 0xFEFF   /* zero-width no-break space */
+         || c == '-'
+         || (c >= 0x2010 && c <= 0x2015);  /* hyphen … horizontal bar */
+}
+
+char *
+sk_app_password_normalize (const char *text)
+{
+  GString *result;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (g_utf8_validate (text, -1, NULL), NULL);
+
+  /* Room for all of it up front: a grown GString would leave a copy of the
+   * password behind in freed memory. */
+  result = g_string_sized_new (strlen (text) + 1);
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!is_app_password_filler (c))
+        g_string_append_len (result, p, g_utf8_next_char (p) - p);
+    }
+
+  return g_string_free (result, FALSE);
+}
+
+/* Google shows its app passwords as four groups of four lower-case letters;
+ * upper case would mean the text came from somewhere else. */
+gboolean
+sk_app_password_looks_right (const char *text)
+{
+  if (text == NULL || strlen (text) != 16)
+    return FALSE;
+
+  for (guint i = 0; i < 16; i++)
+    if (text[i] < 'a' || text[i] > 'z')
+      return FALSE;
+
+  return TRUE;
+}
