@@ -834,9 +834,11 @@ make_result (SideJob  *job,
   SkDiagnosisInput input = {
     .protocol = job->protocol,
     .host = job->host,
+    .port = job->port,
     .tls_chosen = job->security == SK_SECURITY_SSL,
     .curl_code = code,
     .last_reply = last_reply,
+    .greeted = exchange->greeted,
     .logged_in = exchange->logged_in,
     .certificate_expired = is_expiry_error (job->verify_error),
     .certificate_pin_mismatch = job->pin_mismatch,
@@ -1440,6 +1442,13 @@ json_side (GString      *out,
       g_string_append_c (out, ',');
       json_key (out, "message");
       json_string (out, side->diagnosis->message);
+      /* Only with a page to open: the documented shape stays as it is. */
+      if (side->diagnosis->web_login_url != NULL)
+        {
+          g_string_append_c (out, ',');
+          json_key (out, "web_login_url");
+          json_string (out, side->diagnosis->web_login_url);
+        }
       g_string_append_c (out, '}');
     }
   else

@@ -50,14 +50,15 @@ static const struct
   [SK_DIAGNOSIS_OK] =
     { N_("Everything works: the server accepted the user name and password."), 0 },
   [SK_DIAGNOSIS_APP_PASSWORD_REQUIRED] =
-    { N_("Google wants an app password, not the account’s own password. "
-         "Create an app password and paste it into the Password field."), GUIDE_APP_PASSWORD },
+    { N_("Google wants an app password, not your usual password. "
+         "Go back to step 3 of the Gmail guide and create one."), GUIDE_APP_PASSWORD },
   [SK_DIAGNOSIS_BAD_CREDENTIALS] =
     { N_("The server does not accept this user name and password. "
          "Check both and type the password again."), 0 },
   [SK_DIAGNOSIS_WEB_LOGIN_REQUIRED] =
-    { N_("Google wants you to sign in once in a web browser. "
-         "Sign in to the mailbox on the web, then test again."), GUIDE_SIGN_IN_ON_THE_WEB },
+    { N_("Google wants you to sign in to your Google account in a web browser first. "
+         "Go back to step 1 of the Gmail guide, sign in, then test again."),
+      GUIDE_SIGN_IN_ON_THE_WEB },
   [SK_DIAGNOSIS_PROTOCOL_DISABLED] =
     { N_("This mailbox does not allow access from mail programs. "
          "Turn on IMAP or POP3 in the mailbox settings on the web."), 0 },
@@ -116,8 +117,16 @@ typedef enum
   WHEN_TLS_CHOSEN,
   WHEN_TLS_HANDSHAKE,       /* SSL/TLS chosen and the handshake did not finish */
   WHEN_NO_LOGIN_SENT,
-  WHEN_GOOGLE,
+  WHEN_GOOGLE,              /* the configured server name is Google's */
+  WHEN_PLAIN_ON_TLS_PORT,   /* no SSL/TLS chosen, no greeting, the port is
+                             * the protocol's SSL/TLS one */
 } Condition;
+
+/* A sentence that more than one entry below gives. */
+static const char google_bad_credentials[] =
+  N_("Google does not accept this user name and password. Check that the user name is the "
+     "full e-mail address, then go back to step 4 of the Gmail guide and paste the app "
+     "password again.");
 
 /* Any result but CURLE_OK. */
 #define ANY_FAILURE (-1)
@@ -152,6 +161,11 @@ static const struct
 
   { CURLE_COULDNT_RESOLVE_HOST, WHEN_ALWAYS, SK_DIAGNOSIS_NAME_NOT_FOUND, -1, NULL },
   { CURLE_COULDNT_CONNECT, WHEN_ALWAYS, SK_DIAGNOSIS_CONNECTION_REFUSED, -1, NULL },
+  /* STARTTLS (or no security) chosen on 993, 995 or 465: the client waits
+   * for a greeting, the server for a TLS handshake, until one gives up. */
+  { ANY_FAILURE, WHEN_PLAIN_ON_TLS_PORT, SK_DIAGNOSIS_TLS_FAILED, -1,
+    N_("The server on this port expects a secure connection from the start. "
+       "Choose SSL/TLS as the security setting, or keep STARTTLS and use its standard port.") },
   { CURLE_OPERATION_TIMEDOUT, WHEN_ALWAYS, SK_DIAGNOSIS_TIMEOUT, -1, NULL },
   { CURLE_PEER_FAILED_VERIFICATION, WHEN_ALWAYS, SK_DIAGNOSIS_TLS_UNTRUSTED, -1, NULL },
   { CURLE_SSL_CACERT_BADFILE, WHEN_ALWAYS, SK_DIAGNOSIS_TLS_UNTRUSTED, -1, NULL },
@@ -165,34 +179,141 @@ static const struct
   { CURLE_USE_SSL_FAILED, WHEN_ALWAYS, SK_DIAGNOSIS_NO_STARTTLS, -1, NULL },
   /* libcurl refuses before sending anything when no offered mechanism fits. */
   { CURLE_LOGIN_DENIED, WHEN_NO_LOGIN_SENT, SK_DIAGNOSIS_AUTH_METHOD_UNAVAILABLE, -1, NULL },
+  /* Whatever words Google chose this time. */
   { CURLE_LOGIN_DENIED, WHEN_GOOGLE, SK_DIAGNOSIS_BAD_CREDENTIALS, GUIDE_PASTE_PASSWORD,
-    N_("Google does not accept this user name and password. Check that the user name is "
-       "the full address, and paste the app password again.") },
+    google_bad_credentials },
   { CURLE_LOGIN_DENIED, WHEN_ALWAYS, SK_DIAGNOSIS_BAD_CREDENTIALS, -1, NULL },
   { CURLE_AUTH_ERROR, WHEN_ALWAYS, SK_DIAGNOSIS_AUTH_METHOD_UNAVAILABLE, -1, NULL },
 };
 
-/* What a server's refusal says beyond "no", read from its last reply.  The
- * entries are the standard response codes: RFC 5530 (IMAP), RFC 2449 and
- * RFC 3206 (POP3), RFC 3463 and RFC 4954 (SMTP); providers' own wordings
- * go here too.  at_start: the reply begins with text (SMTP codes), else
- * it holds it anywhere; both ignore case. */
-static const struct
+/* How a reply pattern is looked for; both ignore case. */
+typedef enum
+{
+  ANYWHERE,     /* the text stands anywhere in the reply */
+  REPLY_CODE,   /* the text is the reply's SMTP code */
+} Match;
+
+typedef struct
 {
   SkProtocol       protocol;
   const char      *text;
-  gboolean         at_start;
+  Match            match;
+  Condition        when;
   SkDiagnosisCode  code;
-} reply_patterns[] = {
-  { SK_PROTOCOL_IMAP, "[UNAVAILABLE]", FALSE, SK_DIAGNOSIS_TEMPORARY_FAILURE },
-  { SK_PROTOCOL_IMAP, "[INUSE]", FALSE, SK_DIAGNOSIS_TEMPORARY_FAILURE },
-  { SK_PROTOCOL_IMAP, "[PRIVACYREQUIRED]", FALSE, SK_DIAGNOSIS_STARTTLS_REQUIRED },
-  { SK_PROTOCOL_POP3, "[SYS/TEMP]", FALSE, SK_DIAGNOSIS_TEMPORARY_FAILURE },
-  { SK_PROTOCOL_POP3, "[LOGIN-DELAY]", FALSE, SK_DIAGNOSIS_TEMPORARY_FAILURE },
-  { SK_PROTOCOL_POP3, "[IN-USE]", FALSE, SK_DIAGNOSIS_TEMPORARY_FAILURE },
-  { SK_PROTOCOL_SMTP, "454 ", TRUE, SK_DIAGNOSIS_TEMPORARY_FAILURE },
-  { SK_PROTOCOL_SMTP, "538 ", TRUE, SK_DIAGNOSIS_STARTTLS_REQUIRED },
-  { SK_PROTOCOL_SMTP, "Must issue a STARTTLS command first", FALSE, SK_DIAGNOSIS_STARTTLS_REQUIRED },
+  int              guide_step;   /* -1: the code's own */
+  const char      *message;      /* NULL: the code's own sentence */
+} ReplyPattern;
+
+/* What a server's refusal says beyond "no", read from its last reply: the
+ * lines of a multi-line SMTP reply come joined, and so do the untagged
+ * IMAP lines sent before the tagged answer to a login.  Providers' own
+ * wordings come first, each with the replies it was read from (Google's
+ * servers add a session code at the end, shown as …); then the standard
+ * response codes of RFC 5530 (IMAP), RFC 2449 and RFC 3206 (POP3),
+ * RFC 3463 and RFC 4954 (SMTP).  The first entry that matches decides. */
+static const ReplyPattern reply_patterns[] = {
+  /* Google: the account has 2-Step Verification on, so only an app
+   * password opens it (guide step 3).
+   *   IMAP  A001 NO [ALERT] Application-specific password required:
+   *         https://support.google.com/accounts/answer/185833 (Failure)
+   *   POP3  -ERR [AUTH] Application-specific password required:
+   *         https://support.google.com/accounts/answer/185833
+   *   SMTP  534-5.7.9 Application-specific password required. Learn more at
+   *         534 5.7.9  https://support.google.com/mail/?p=InvalidSecondFactor … - gsmtp */
+  { SK_PROTOCOL_IMAP, "[ALERT] Application-specific password required", ANYWHERE, WHEN_ALWAYS,
+    SK_DIAGNOSIS_APP_PASSWORD_REQUIRED, -1, NULL },
+  { SK_PROTOCOL_POP3, "[AUTH] Application-specific password required", ANYWHERE, WHEN_ALWAYS,
+    SK_DIAGNOSIS_APP_PASSWORD_REQUIRED, -1, NULL },
+  { SK_PROTOCOL_SMTP, "5.7.9 Application-specific password required", ANYWHERE, WHEN_ALWAYS,
+    SK_DIAGNOSIS_APP_PASSWORD_REQUIRED, -1, NULL },
+
+  /* Google: a sign-in it finds unusual must first be confirmed in a web
+   * browser (guide step 1).  IMAP and SMTP give the page to open.
+   *   IMAP  * NO [WEBALERT https://accounts.google.com/signin/continue?sarp=1&scc=1&plt=…]
+   *         Web login required.
+   *         A001 NO [ALERT] Please log in via your web browser:
+   *         https://support.google.com/mail/accounts/answer/78754 (Failure)
+   *   POP3  -ERR [AUTH] Web login required: https://support.google.com/mail/answer/78754
+   *   SMTP  534-5.7.14 <https://accounts.google.com/signin/continue?sarp=1&scc=1&plt=…>
+   *         Please log in via your web browser and
+   *         534-5.7.14 then try again.
+   *         534-5.7.14  Learn more at
+   *         534 5.7.14  https://support.google.com/mail/answer/78754 … - gsmtp */
+  { SK_PROTOCOL_IMAP, "[WEBALERT ", ANYWHERE, WHEN_ALWAYS,
+    SK_DIAGNOSIS_WEB_LOGIN_REQUIRED, -1, NULL },
+  { SK_PROTOCOL_IMAP, "Please log in via your web browser", ANYWHERE, WHEN_ALWAYS,
+    SK_DIAGNOSIS_WEB_LOGIN_REQUIRED, -1, NULL },
+  { SK_PROTOCOL_POP3, "[AUTH] Web login required", ANYWHERE, WHEN_ALWAYS,
+    SK_DIAGNOSIS_WEB_LOGIN_REQUIRED, -1, NULL },
+  { SK_PROTOCOL_SMTP, "Please log in via your web browser", ANYWHERE, WHEN_ALWAYS,
+    SK_DIAGNOSIS_WEB_LOGIN_REQUIRED, -1, NULL },
+
+  /* Google: IMAP or POP turned off in the Gmail settings, which the
+   * person can change, or for a whole Google Workspace domain, which only
+   * its administrator can.
+   *   IMAP  A001 NO [ALERT] Your account is not enabled for IMAP use. Please visit your
+   *         Gmail settings page and enable your account for IMAP access. (Failure)
+   *   IMAP  A001 NO [ALERT] IMAP access is disabled for your domain. Please contact your
+   *         domain administrator for questions about this feature. (Failure)
+   *   POP3  -ERR [SYS/PERM] Your account is not enabled for POP access. Please visit your
+   *         Gmail settings page and enable your account for POP access. */
+  { SK_PROTOCOL_IMAP, "Your account is not enabled for IMAP use", ANYWHERE, WHEN_ALWAYS,
+    SK_DIAGNOSIS_PROTOCOL_DISABLED, -1,
+    N_("IMAP is turned off for this Gmail account. In Gmail on the web, open Settings, "
+       "“Forwarding and POP/IMAP”, turn IMAP on, then test again.") },
+  { SK_PROTOCOL_IMAP, "IMAP access is disabled for your domain", ANYWHERE, WHEN_ALWAYS,
+    SK_DIAGNOSIS_PROTOCOL_DISABLED, -1,
+    N_("Your organisation’s administrator has turned IMAP off for its Google accounts. "
+       "Ask the administrator to turn it on.") },
+  { SK_PROTOCOL_POP3, "Your account is not enabled for POP access", ANYWHERE, WHEN_ALWAYS,
+    SK_DIAGNOSIS_PROTOCOL_DISABLED, -1,
+    N_("POP3 is turned off for this Gmail account. In Gmail on the web, open Settings, "
+       "“Forwarding and POP/IMAP”, turn POP on, then test again.") },
+
+  /* Google: the user name or the password is wrong.  On Google's servers
+   * (by the configured name) the app password is what to paste again
+   * (guide step 4); elsewhere the same words get the plain sentence.
+   *   IMAP  A001 NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)
+   *   POP3  -ERR [AUTH] Username and password not accepted.
+   *   SMTP  535-5.7.8 Username and Password not accepted. Learn more at
+   *         535 5.7.8  https://support.google.com/mail/?p=BadCredentials … - gsmtp */
+  { SK_PROTOCOL_IMAP, "[AUTHENTICATIONFAILED] Invalid credentials", ANYWHERE, WHEN_GOOGLE,
+    SK_DIAGNOSIS_BAD_CREDENTIALS, GUIDE_PASTE_PASSWORD, google_bad_credentials },
+  { SK_PROTOCOL_POP3, "[AUTH] Username and password not accepted", ANYWHERE, WHEN_GOOGLE,
+    SK_DIAGNOSIS_BAD_CREDENTIALS, GUIDE_PASTE_PASSWORD, google_bad_credentials },
+  { SK_PROTOCOL_SMTP, "5.7.8 Username and Password not accepted", ANYWHERE, WHEN_GOOGLE,
+    SK_DIAGNOSIS_BAD_CREDENTIALS, GUIDE_PASTE_PASSWORD, google_bad_credentials },
+
+  /* Google and Postfix, in the same words: AUTH before STARTTLS on a port
+   * that wants it.  On Google's servers, Google's settings are the cure
+   * (guide step 5).
+   *   SMTP  530 5.7.0 Must issue a STARTTLS command first. … - gsmtp */
+  { SK_PROTOCOL_SMTP, "Must issue a STARTTLS command first", ANYWHERE, WHEN_GOOGLE,
+    SK_DIAGNOSIS_STARTTLS_REQUIRED, -1,
+    N_("Gmail wants a secure connection before the password. Go back to step 5 of the "
+       "Gmail guide, click “Fill in Gmail settings”, then test again.") },
+  { SK_PROTOCOL_SMTP, "Must issue a STARTTLS command first", ANYWHERE, WHEN_ALWAYS,
+    SK_DIAGNOSIS_STARTTLS_REQUIRED, -1, NULL },
+
+  /* The standard codes.  Google's temporary refusals are among them:
+   *   POP3  -ERR [SYS/TEMP] Temporary system problem. Please try again later.
+   *   POP3  -ERR [LOGIN-DELAY] … */
+  { SK_PROTOCOL_IMAP, "[UNAVAILABLE]", ANYWHERE, WHEN_ALWAYS,
+    SK_DIAGNOSIS_TEMPORARY_FAILURE, -1, NULL },
+  { SK_PROTOCOL_IMAP, "[INUSE]", ANYWHERE, WHEN_ALWAYS,
+    SK_DIAGNOSIS_TEMPORARY_FAILURE, -1, NULL },
+  { SK_PROTOCOL_IMAP, "[PRIVACYREQUIRED]", ANYWHERE, WHEN_ALWAYS,
+    SK_DIAGNOSIS_STARTTLS_REQUIRED, -1, NULL },
+  { SK_PROTOCOL_POP3, "[SYS/TEMP]", ANYWHERE, WHEN_ALWAYS,
+    SK_DIAGNOSIS_TEMPORARY_FAILURE, -1, NULL },
+  { SK_PROTOCOL_POP3, "[LOGIN-DELAY]", ANYWHERE, WHEN_ALWAYS,
+    SK_DIAGNOSIS_TEMPORARY_FAILURE, -1, NULL },
+  { SK_PROTOCOL_POP3, "[IN-USE]", ANYWHERE, WHEN_ALWAYS,
+    SK_DIAGNOSIS_TEMPORARY_FAILURE, -1, NULL },
+  { SK_PROTOCOL_SMTP, "454", REPLY_CODE, WHEN_ALWAYS,
+    SK_DIAGNOSIS_TEMPORARY_FAILURE, -1, NULL },
+  { SK_PROTOCOL_SMTP, "538", REPLY_CODE, WHEN_ALWAYS,
+    SK_DIAGNOSIS_STARTTLS_REQUIRED, -1, NULL },
 };
 
 const char *
@@ -247,6 +368,23 @@ sk_host_is_google (const char *host)
   return FALSE;
 }
 
+/* The port each protocol speaks SSL/TLS on from the first byte. */
+static guint
+tls_port (SkProtocol protocol)
+{
+  switch (protocol)
+    {
+    case SK_PROTOCOL_IMAP:
+      return 993;
+    case SK_PROTOCOL_POP3:
+      return 995;
+    case SK_PROTOCOL_SMTP:
+      return 465;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 static gboolean
 condition_holds (Condition               when,
                  const SkDiagnosisInput *input)
@@ -275,22 +413,44 @@ condition_holds (Condition               when,
       return !input->login_attempted;
     case WHEN_GOOGLE:
       return sk_host_is_google (input->host);
+    case WHEN_PLAIN_ON_TLS_PORT:
+      return !input->tls_chosen && !input->greeted && input->port == tls_port (input->protocol);
     default:
       g_assert_not_reached ();
     }
 }
 
-static gboolean
-contains_ci (const char *haystack,
-             const char *needle)
+static const char *
+find_ci (const char *haystack,
+         const char *needle)
 {
   gsize length = strlen (needle);
 
   for (const char *p = haystack; *p != '\0'; p++)
     if (g_ascii_strncasecmp (p, needle, length) == 0)
-      return TRUE;
+      return p;
 
-  return FALSE;
+  return NULL;
+}
+
+static gboolean
+reply_matches (const char *reply,
+               const char *text,
+               Match       match)
+{
+  gsize length = strlen (text);
+
+  switch (match)
+    {
+    case ANYWHERE:
+      return find_ci (reply, text) != NULL;
+    case REPLY_CODE:
+      /* "454 …", or "454-…" starting a reply of several lines */
+      return g_ascii_strncasecmp (reply, text, length) == 0
+             && (reply[length] == ' ' || reply[length] == '-' || reply[length] == '\0');
+    default:
+      g_assert_not_reached ();
+    }
 }
 
 /* Only a refusal by the server is read: a reply seen before a timeout or a
@@ -303,30 +463,23 @@ server_refused (int curl_code)
          || curl_code == CURLE_WEIRD_SERVER_REPLY;
 }
 
-static gboolean
-match_reply (const SkDiagnosisInput *input,
-             SkDiagnosisCode        *code)
+static const ReplyPattern *
+match_reply (const SkDiagnosisInput *input)
 {
   if (input->last_reply == NULL || !server_refused (input->curl_code))
-    return FALSE;
+    return NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (reply_patterns); i++)
     {
-      const char *text = reply_patterns[i].text;
+      const ReplyPattern *pattern = &reply_patterns[i];
 
-      if (reply_patterns[i].protocol != input->protocol)
-        continue;
-
-      if (reply_patterns[i].at_start
-          ? g_ascii_strncasecmp (input->last_reply, text, strlen (text)) == 0
-          : contains_ci (input->last_reply, text))
-        {
-          *code = reply_patterns[i].code;
-          return TRUE;
-        }
+      if (pattern->protocol == input->protocol
+          && reply_matches (input->last_reply, pattern->text, pattern->match)
+          && condition_holds (pattern->when, input))
+        return pattern;
     }
 
-  return FALSE;
+  return NULL;
 }
 
 static SkDiagnosis *
@@ -343,12 +496,10 @@ diagnosis_new (SkDiagnosisCode  code,
   return diagnosis;
 }
 
-SkDiagnosis *
-sk_diagnose (const SkDiagnosisInput *input)
+static SkDiagnosis *
+diagnose (const SkDiagnosisInput *input)
 {
-  SkDiagnosisCode code;
-
-  g_return_val_if_fail (input != NULL, NULL);
+  const ReplyPattern *pattern;
 
   for (guint i = 0; i < G_N_ELEMENTS (rules); i++)
     {
@@ -359,16 +510,82 @@ sk_diagnose (const SkDiagnosisInput *input)
         continue;
 
       /* The server's own words are more precise than libcurl's "denied". */
-      if (match_reply (input, &code))
-        return diagnosis_new (code, -1, NULL);
+      pattern = match_reply (input);
+      if (pattern != NULL)
+        return diagnosis_new (pattern->code, pattern->guide_step, pattern->message);
 
       return diagnosis_new (rules[i].code, rules[i].guide_step, rules[i].message);
     }
 
-  if (match_reply (input, &code))
-    return diagnosis_new (code, -1, NULL);
+  pattern = match_reply (input);
+  if (pattern != NULL)
+    return diagnosis_new (pattern->code, pattern->guide_step, pattern->message);
 
   return diagnosis_new (SK_DIAGNOSIS_SERVER_ERROR, -1, NULL);
+}
+
+/* The button that goes with web-login-required opens this address in the
+ * person's browser: it must be Google's own sign-in page, whatever else a
+ * reply (from any server) holds, lookalike names included. */
+#define SIGN_IN_PAGE "https://accounts.google.com"
+
+static gboolean
+is_sign_in_page (const char *address)
+{
+  gsize length = strlen (SIGN_IN_PAGE);
+  g_autoptr(GUri) uri = NULL;
+  const char *host;
+
+  /* The name as written, not only as decoded: no %-escapes, nothing
+   * glued to it. */
+  if (g_ascii_strncasecmp (address, SIGN_IN_PAGE, length) != 0
+      || (address[length] != '\0' && strchr ("/?#:", address[length]) == NULL))
+    return FALSE;
+
+  uri = g_uri_parse (address, G_URI_FLAGS_ENCODED, NULL);
+  if (uri == NULL)
+    return FALSE;
+
+  host = g_uri_get_host (uri);
+  return g_strcmp0 (g_uri_get_scheme (uri), "https") == 0
+         && g_uri_get_userinfo (uri) == NULL
+         && host != NULL && g_ascii_strcasecmp (host, SIGN_IN_PAGE + strlen ("https://")) == 0
+         && (g_uri_get_port (uri) == -1 || g_uri_get_port (uri) == 443);
+}
+
+static char *
+find_web_login_url (const char *reply)
+{
+  const char *p = reply;
+
+  while ((p = find_ci (p, "https://")) != NULL)
+    {
+      /* Google puts the address in <…> (SMTP) or before "]" (IMAP). */
+      gsize length = strcspn (p, " \t\n<>[]\"'");
+      g_autofree char *address = g_strndup (p, length);
+
+      if (is_sign_in_page (address))
+        return g_steal_pointer (&address);
+
+      /* Past the whole address: one inside another's query is not it. */
+      p += length;
+    }
+
+  return NULL;
+}
+
+SkDiagnosis *
+sk_diagnose (const SkDiagnosisInput *input)
+{
+  SkDiagnosis *diagnosis;
+
+  g_return_val_if_fail (input != NULL, NULL);
+
+  diagnosis = diagnose (input);
+  if (diagnosis->code == SK_DIAGNOSIS_WEB_LOGIN_REQUIRED && input->last_reply != NULL)
+    diagnosis->web_login_url = find_web_login_url (input->last_reply);
+
+  return diagnosis;
 }
 
 void
@@ -378,5 +595,6 @@ sk_diagnosis_free (SkDiagnosis *diagnosis)
     return;
 
   g_free (diagnosis->message);
+  g_free (diagnosis->web_login_url);
   g_free (diagnosis);
 }

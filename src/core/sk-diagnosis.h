@@ -45,10 +45,13 @@ typedef enum
 typedef struct
 {
   SkProtocol   protocol;
-  const char  *host;
+  const char  *host;               /* as configured; Google's rules read it */
+  guint        port;
   gboolean     tls_chosen;         /* SSL/TLS on connect (not STARTTLS) */
   int          curl_code;          /* CURLcode of the attempt */
-  const char  *last_reply;         /* the server's last reply, or NULL */
+  const char  *last_reply;         /* the server's last reply, its lines
+                                    * joined by "\n"; or NULL */
+  gboolean     greeted;            /* a line came from the server */
   gboolean     logged_in;          /* a login was seen to succeed */
   gboolean     certificate_expired;
   gboolean     certificate_pin_mismatch;
@@ -63,8 +66,10 @@ typedef struct
 typedef struct
 {
   SkDiagnosisCode  code;
-  int              guide_step;   /* the Gmail guide step to go back to, 0: none */
-  char            *message;      /* translated, one sentence or two */
+  int              guide_step;     /* the Gmail guide step to go back to, 0: none */
+  char            *message;        /* translated, one sentence or two */
+  char            *web_login_url;  /* web-login-required: Google's sign-in page
+                                    * (https://accounts.google.com/…), or NULL */
 } SkDiagnosis;
 
 const char  *sk_diagnosis_code_to_string (SkDiagnosisCode          code);

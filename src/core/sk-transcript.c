@@ -18,6 +18,7 @@
 #define MAX_TAIL_LINES   100
 #define MAX_LINE_CHARS   500
 #define MAX_PARTIAL      (64 * 1024)
+#define MAX_REPLY_CHARS  4096
 
 struct _SkTranscript
 {
@@ -37,7 +38,7 @@ struct _SkTranscript
   gboolean    secure;
   SkExchange  exchange;
   char       *last_reply;
-  gboolean    reply_continues;   /* the last reply was an SMTP "250-" line */
+  gboolean    reply_continues;   /* the next line belongs to the last reply */
 
   /* The login under way. */
   char       *login_tag;         /* IMAP: the tag of LOGIN or AUTHENTICATE */
@@ -526,16 +527,24 @@ make_printable (const char *line)
   return g_string_free (g_steal_pointer (&shown), FALSE);
 }
 
+/* The lines of one reply belong together: those of a multi-line SMTP
+ * reply, and the untagged lines an IMAP server sends before the tagged
+ * answer to a login (Google's "* NO [WEBALERT …]" is one).  A server that
+ * never ends a reply leaves its latest lines. */
 static void
 remember_reply (SkTranscript *self,
                 const char   *line)
 {
   gboolean continues = self->protocol == SK_PROTOCOL_SMTP
-                       && is_smtp_reply (line) && line[3] == '-';
+                       ? is_smtp_reply (line) && line[3] == '-'
+                       : self->protocol == SK_PROTOCOL_IMAP && line[0] == '*'
+                         && self->login_tag != NULL;
 
-  /* The lines of one multi-line SMTP reply belong together. */
+  /* Only SMTP and IMAP replies continue; an SMTP one keeps its code. */
   if (self->reply_continues && self->last_reply != NULL
-      && is_smtp_reply (line) && strncmp (self->last_reply, line, 3) == 0)
+      && strlen (self->last_reply) + strlen (line) < MAX_REPLY_CHARS
+      && (self->protocol != SK_PROTOCOL_SMTP
+          || (is_smtp_reply (line) && strncmp (self->last_reply, line, 3) == 0)))
     {
       char *joined = g_strconcat (self->last_reply, "\n", line, NULL);
 

@@ -235,6 +235,48 @@ test_smtp (void)
   assert_lines (transcript, expected);
 }
 
+/* What a server says around a refused login stays one reply: the
+ * diagnosis reads Google's sign-in address in the untagged IMAP line, and
+ * its words across the lines of an SMTP reply. */
+static void
+test_reply_lines (void)
+{
+  g_autoptr(SkTranscript) imap = sk_transcript_new (SK_PROTOCOL_IMAP, USER, PASSWORD);
+  g_autoptr(SkTranscript) smtp = sk_transcript_new (SK_PROTOCOL_SMTP, USER, PASSWORD);
+  g_autoptr(GString) endless = g_string_new (NULL);
+  const char *reply;
+
+  sk_transcript_set_secure (imap);
+  feed (imap, SK_LINE_SERVER, "* OK Gimap ready\r\n");
+  feed (imap, SK_LINE_CLIENT, "A001 CAPABILITY\r\n");
+  feed (imap, SK_LINE_SERVER,
+        "* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n"
+        "A001 OK Thats all she wrote!\r\n");
+  /* Untagged lines outside a login are replies of their own. */
+  g_assert_cmpstr (sk_transcript_get_last_reply (imap), ==, "A001 OK Thats all she wrote!");
+
+  feed (imap, SK_LINE_CLIENT, "A002 LOGIN " USER " " PASSWORD "\r\n");
+  feed (imap, SK_LINE_SERVER,
+        "* NO [WEBALERT https://accounts.google.com/signin/continue?sarp=1] Web login required.\r\n"
+        "A002 NO [ALERT] Please log in via your web browser (Failure)\r\n");
+  g_assert_cmpstr (sk_transcript_get_last_reply (imap), ==,
+                   "* NO [WEBALERT https://accounts.google.com/signin/continue?sarp=1] "
+                   "Web login required.\n"
+                   "A002 NO [ALERT] Please log in via your web browser (Failure)");
+
+  /* A reply that never ends keeps its latest lines, and a bounded size. */
+  sk_transcript_set_secure (smtp);
+  feed (smtp, SK_LINE_CLIENT, "AUTH PLAIN AGJpdXJvQGV4YW1wbGUuY29tAFp4OS10YWpuZS1oYXPFgm8=\r\n");
+  for (guint i = 0; i < 5000; i++)
+    g_string_append_printf (endless, "535-5.7.8 line %u\r\n", i);
+  g_string_append (endless, "535 5.7.8 the end\r\n");
+  feed (smtp, SK_LINE_SERVER, endless->str);
+  reply = sk_transcript_get_last_reply (smtp);
+  g_assert_cmpuint (strlen (reply), <, 4096);
+  g_assert_true (g_str_has_prefix (reply, "535-5.7.8 line "));
+  g_assert_true (g_str_has_suffix (reply, "535-5.7.8 line 4999\n535 5.7.8 the end"));
+}
+
 /* Wherever the password turns up, literally or in base64, it goes. */
 static void
 test_password_anywhere (void)
@@ -366,6 +408,7 @@ main (int   argc,
   g_test_add_func ("/sk/transcript/imap-authenticate", test_imap_authenticate);
   g_test_add_func ("/sk/transcript/pop3", test_pop3);
   g_test_add_func ("/sk/transcript/smtp", test_smtp);
+  g_test_add_func ("/sk/transcript/reply-lines", test_reply_lines);
   g_test_add_func ("/sk/transcript/password-anywhere", test_password_anywhere);
   g_test_add_func ("/sk/transcript/before-tls", test_before_tls);
   g_test_add_func ("/sk/transcript/exchange", test_exchange);
