@@ -14,6 +14,19 @@
 #   endless-capabilities   IMAP CAPABILITY lines that never end (TLS)
 #   silent                 accepts connections and never says a word
 #
+# and Google's refusals of a login, word for word, behind Google's own
+# greetings and capabilities (TLS unless said otherwise):
+#
+#   google-imap-app-password-required   google-pop3-app-password-required
+#   google-smtp-app-password-required   google-imap-bad-credentials
+#   google-pop3-bad-credentials         google-smtp-bad-credentials
+#   google-imap-web-login-required      google-pop3-web-login-required
+#   google-smtp-web-login-required      google-imap-protocol-disabled
+#   google-imap-disabled-for-domain     google-pop3-protocol-disabled
+#   google-pop3-temporary-failure
+#   google-smtp-starttls-first          plain: "530 5.7.0 Must issue a
+#                                       STARTTLS command first" to AUTH
+#
 # As a module:
 #
 #     with scripted.start("silent") as server:
@@ -60,6 +73,74 @@ MODES = {
     "endless-capabilities": ("imap", True),
     "silent": (None, False),
 }
+
+# Google's servers, as they greet and what they offer.  Each ends its
+# lines with a session code of its own, like this one.
+GOOGLE_SESSION = "a1-20020a05600c3ac100b003f7a2b4c1d2sm1234567wmq.12"
+GOOGLE_IMAP_GREETING = "* OK Gimap ready for requests from 127.0.0.1 a1mb12345678wmq"
+GOOGLE_IMAP_CAPABILITY = ("IMAP4rev1 UNSELECT IDLE NAMESPACE QUOTA ID XLIST CHILDREN X-GM-EXT-1 "
+                          "XYZZY SASL-IR AUTH=XOAUTH2 AUTH=PLAIN AUTH=PLAIN-CLIENTTOKEN "
+                          "AUTH=OAUTHBEARER AUTH=XOAUTH")
+GOOGLE_POP3_GREETING = "+OK Gpop ready for requests from 127.0.0.1 a1mb12345678wmq"
+GOOGLE_POP3_CAPA = ["USER", "RESP-CODES", "EXPIRE 0", "LOGIN-DELAY 300", "TOP", "UIDL",
+                    "X-GOOGLE-RICO", "SASL PLAIN XOAUTH2 OAUTHBEARER"]
+GOOGLE_SMTP_GREETING = "220 smtp.gmail.com ESMTP %s - gsmtp" % GOOGLE_SESSION
+GOOGLE_SMTP_EHLO = ["smtp.gmail.com at your service, [127.0.0.1]", "SIZE 35882577", "8BITMIME",
+                    "AUTH LOGIN PLAIN XOAUTH2 PLAIN-CLIENTTOKEN OAUTHBEARER XOAUTH",
+                    "ENHANCEDSTATUSCODES", "PIPELINING", "CHUNKING", "SMTPUTF8"]
+# Where a web login sends the person; the token differs every time.
+GOOGLE_SIGN_IN_URL = ("https://accounts.google.com/signin/continue?sarp=1&scc=1"
+                      "&plt=AKgnsbtR7x-Q2vZk_9LmW3pYcE4fH0jN6sUdTq8wVbXaI1oL5gM")
+
+# mode: Google's answer to a login, line by line; {tag} is the IMAP
+# command's tag.
+GOOGLE_REFUSALS = {
+    "google-imap-app-password-required": [
+        "{tag} NO [ALERT] Application-specific password required: "
+        "https://support.google.com/accounts/answer/185833 (Failure)"],
+    "google-pop3-app-password-required": [
+        "-ERR [AUTH] Application-specific password required: "
+        "https://support.google.com/accounts/answer/185833"],
+    "google-smtp-app-password-required": [
+        "534-5.7.9 Application-specific password required. Learn more at",
+        "534 5.7.9  https://support.google.com/mail/?p=InvalidSecondFactor %s - gsmtp"
+        % GOOGLE_SESSION],
+    "google-imap-bad-credentials": [
+        "{tag} NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)"],
+    "google-pop3-bad-credentials": [
+        "-ERR [AUTH] Username and password not accepted."],
+    "google-smtp-bad-credentials": [
+        "535-5.7.8 Username and Password not accepted. Learn more at",
+        "535 5.7.8  https://support.google.com/mail/?p=BadCredentials %s - gsmtp"
+        % GOOGLE_SESSION],
+    "google-imap-web-login-required": [
+        "* NO [WEBALERT %s] Web login required." % GOOGLE_SIGN_IN_URL,
+        "{tag} NO [ALERT] Please log in via your web browser: "
+        "https://support.google.com/mail/accounts/answer/78754 (Failure)"],
+    "google-pop3-web-login-required": [
+        "-ERR [AUTH] Web login required: https://support.google.com/mail/answer/78754"],
+    "google-smtp-web-login-required": [
+        "534-5.7.14 <%s> Please log in via your web browser and" % GOOGLE_SIGN_IN_URL,
+        "534-5.7.14 then try again.",
+        "534-5.7.14  Learn more at",
+        "534 5.7.14  https://support.google.com/mail/answer/78754 %s - gsmtp" % GOOGLE_SESSION],
+    "google-imap-protocol-disabled": [
+        "{tag} NO [ALERT] Your account is not enabled for IMAP use. Please visit your Gmail "
+        "settings page and enable your account for IMAP access. (Failure)"],
+    "google-imap-disabled-for-domain": [
+        "{tag} NO [ALERT] IMAP access is disabled for your domain. Please contact your domain "
+        "administrator for questions about this feature. (Failure)"],
+    "google-pop3-protocol-disabled": [
+        "-ERR [SYS/PERM] Your account is not enabled for POP access. Please visit your Gmail "
+        "settings page and enable your account for POP access."],
+    "google-pop3-temporary-failure": [
+        "-ERR [SYS/TEMP] Temporary system problem. Please try again later."],
+    "google-smtp-starttls-first": [
+        "530 5.7.0 Must issue a STARTTLS command first. %s - gsmtp" % GOOGLE_SESSION],
+}
+
+MODES.update({mode: (mode.split("-")[1], mode != "google-smtp-starttls-first")
+              for mode in GOOGLE_REFUSALS})
 
 
 class Closed(Exception):
@@ -238,7 +319,10 @@ class ScriptedServer:
                     conn.start_tls()
                 except (OSError, ssl.SSLError) as error:
                     raise Closed("TLS handshake failed: %s" % error)
-            getattr(self, "_mode_" + self.mode.replace("-", "_"))(conn)
+            if self.mode in GOOGLE_REFUSALS:
+                getattr(self, "_google_" + self.protocol)(conn, GOOGLE_REFUSALS[self.mode])
+            else:
+                getattr(self, "_mode_" + self.mode.replace("-", "_"))(conn)
         except Closed as why:
             conn.log("# closed: %s" % why)
         finally:
@@ -383,6 +467,86 @@ class ScriptedServer:
 
     def _mode_smtp_starttls_offered(self, conn):
         self._smtp(conn, ["AUTH PLAIN LOGIN", "8BITMIME"], starttls=True)
+
+    # Google
+
+    def _google_imap(self, conn, refusal):
+        conn.send(GOOGLE_IMAP_GREETING)
+        for _ in range(MAX_COMMANDS):
+            parts = conn.read_line().split(" ", 2)
+            tag = parts[0]
+            command = parts[1].upper() if len(parts) > 1 else ""
+            if command == "CAPABILITY":
+                conn.send("* CAPABILITY " + GOOGLE_IMAP_CAPABILITY,
+                          tag + " OK Thats all she wrote! a1mb12345678wmq")
+            elif command in ("LOGIN", "AUTHENTICATE"):
+                if command == "AUTHENTICATE" and (len(parts) < 3 or " " not in parts[2]):
+                    conn.send("+ ")
+                    conn.read_line()
+                conn.send(*[line.format(tag=tag) for line in refusal])
+            elif command == "LOGOUT":
+                conn.send("* BYE LOGOUT Requested", tag + " OK 73 good day (Success)")
+                raise Closed("logout")
+            else:
+                conn.send(tag + " BAD Unknown command a1mb12345678wmq")
+        raise Closed("too many commands")
+
+    def _google_pop3(self, conn, refusal):
+        conn.send(GOOGLE_POP3_GREETING)
+        for _ in range(MAX_COMMANDS):
+            line = conn.read_line()
+            command = line.split(" ", 1)[0].upper()
+            if command == "CAPA":
+                conn.send("+OK Capability list follows", *GOOGLE_POP3_CAPA, ".")
+            elif command == "USER":
+                conn.send("+OK send PASS")
+            elif command == "PASS":
+                conn.send(*refusal)
+            elif command == "AUTH":
+                if len(line.split()) < 3:
+                    conn.send("+ ")
+                    conn.read_line()
+                conn.send(*refusal)
+            elif command == "QUIT":
+                conn.send("+OK Farewell.")
+                raise Closed("quit")
+            else:
+                conn.send("-ERR bad command a1mb12345678wmq")
+        raise Closed("too many commands")
+
+    def _google_smtp(self, conn, refusal):
+        conn.send(GOOGLE_SMTP_GREETING)
+        for _ in range(MAX_COMMANDS):
+            line = conn.read_line()
+            words = line.split()
+            command = words[0].upper() if words else ""
+            if command == "EHLO":
+                # Google's answer on port 465.  On its plain port 587 it
+                # offers STARTTLS instead of AUTH; starttls-first keeps AUTH,
+                # so that a client goes as far as the reply Google gives to
+                # an AUTH sent there anyway.
+                conn.send(*["250-" + e for e in GOOGLE_SMTP_EHLO[:-1]],
+                          "250 " + GOOGLE_SMTP_EHLO[-1])
+            elif command == "AUTH":
+                mechanism = words[1].upper() if len(words) > 1 else ""
+                # SASL LOGIN asks for the user name, then the password;
+                # PLAIN takes both at once, with the command or after it.
+                if mechanism == "LOGIN" and len(words) < 3:
+                    conn.send("334 VXNlcm5hbWU6")
+                    conn.read_line()
+                if mechanism == "LOGIN":
+                    conn.send("334 UGFzc3dvcmQ6")
+                    conn.read_line()
+                elif len(words) < 3:
+                    conn.send("334 ")
+                    conn.read_line()
+                conn.send(*refusal)
+            elif command == "QUIT":
+                conn.send("221 2.0.0 closing connection %s - gsmtp" % GOOGLE_SESSION)
+                raise Closed("quit")
+            else:
+                conn.send("502 5.5.1 Unrecognized command. %s - gsmtp" % GOOGLE_SESSION)
+        raise Closed("too many commands")
 
     # Ending
 
