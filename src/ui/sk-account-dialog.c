@@ -8,6 +8,8 @@
 
 #include <glib/gi18n.h>
 
+#include "core/sk-detect.h"
+#include "core/sk-diagnosis.h"
 #include "core/sk-secret.h"
 
 #include "sk-account-dialog.h"
@@ -15,7 +17,12 @@
 #include "sk-certificates-page.h"
 #include "sk-confirm-dialog.h"
 #include "sk-general-page.h"
+#include "sk-gmail-guide.h"
 #include "sk-servers-page.h"
+
+/* What the Gmail guide adds to the dialog's width: the pane and the space
+ * before it. */
+#define GUIDE_WIDTH (320 + 12)
 
 typedef enum
 {
@@ -56,6 +63,8 @@ struct _SkAccountDialog
   GtkWidget       *cancel_button;
   GtkWidget       *ok_button;
   GtkWidget       *close_button;
+  GtkToggleButton *guide_button;
+  GtkWidget       *guide;
 
   SkAccountStore  *store;
   SkAccount       *original;   /* NULL for a new account */
@@ -71,6 +80,9 @@ struct _SkAccountDialog
   guint            n_stores;
   gboolean         keyring_missing;
   char            *secret_error;
+
+  SkDetectSource   google_source;  /* what the address says of Google */
+  gboolean         guide_touched;  /* shown or hidden once: no longer opens by itself */
 };
 
 G_DEFINE_FINAL_TYPE (SkAccountDialog, sk_account_dialog, GTK_TYPE_WINDOW)
@@ -236,6 +248,124 @@ users_changed (SkAccountDialog *self,
     }
 
   revalidate (self);
+}
+
+/* The Gmail guide */
+
+static gboolean
+is_google_account (SkAccountDialog *self)
+{
+  return self->google_source != SK_DETECT_SOURCE_NONE ||
+         sk_host_is_google (sk_account_get_incoming_host (self->account)) ||
+         sk_host_is_google (sk_account_get_outgoing_host (self->account));
+}
+
+static void
+guide_toggled (SkAccountDialog *self)
+{
+  gboolean shown = gtk_toggle_button_get_active (self->guide_button);
+  int width;
+  int height;
+
+  self->guide_touched = TRUE;
+  if (shown == gtk_widget_get_visible (self->guide))
+    return;
+
+  gtk_widget_set_visible (self->guide, shown);
+
+  /* The pane comes beside the tabs, which keep their width. */
+  if (gtk_window_is_maximized (GTK_WINDOW (self)))
+    return;
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  if (width > 0)
+    gtk_window_set_default_size (GTK_WINDOW (self),
+                                 shown ? width + GUIDE_WIDTH : MAX (width - GUIDE_WIDTH, 1),
+                                 height);
+}
+
+static void
+show_guide (SkAccountDialog *self)
+{
+  gtk_toggle_button_set_active (self->guide_button, TRUE);
+}
+
+/* A Google account gets the guide once, when it becomes one; a guide the
+ * person closed stays closed. */
+static void
+update_google (SkAccountDialog *self)
+{
+  sk_servers_page_set_google (SK_SERVERS_PAGE (self->servers_page), self->google_source);
+  sk_gmail_guide_set_workspace (SK_GMAIL_GUIDE (self->guide),
+                                self->google_source == SK_DETECT_SOURCE_WORKSPACE);
+
+  if (!self->guide_touched && is_google_account (self))
+    show_guide (self);
+}
+
+static void
+email_changed (SkAccountDialog *self)
+{
+  /* A Workspace domain is known only once the general page has looked it up. */
+  self->google_source = sk_email_is_gmail (sk_account_get_email (self->account))
+                        ? SK_DETECT_SOURCE_GMAIL : SK_DETECT_SOURCE_NONE;
+  update_google (self);
+}
+
+static void
+address_detected (SkAccountDialog *self,
+                  SkDetection     *detection)
+{
+  if (detection->source == SK_DETECT_SOURCE_GMAIL ||
+      detection->source == SK_DETECT_SOURCE_WORKSPACE)
+    self->google_source = detection->source;
+  else
+    self->google_source = SK_DETECT_SOURCE_NONE;
+
+  update_google (self);
+}
+
+static void
+guide_fill_in (SkAccountDialog *self)
+{
+  gtk_notebook_set_current_page (self->notebook, PAGE_SERVERS);
+  sk_servers_page_fill_in_google (SK_SERVERS_PAGE (self->servers_page));
+}
+
+/* A failed test that names a step sends a Google account's person back to
+ * it; any other account keeps the guide as it is. */
+static void
+test_guide_step (SkAccountDialog *self,
+                 int              step,
+                 const char      *web_login_url)
+{
+  if (step < 1 || step > SK_GMAIL_GUIDE_N_STEPS)
+    return;
+
+  if (is_google_account (self))
+    show_guide (self);
+  else if (!gtk_widget_get_visible (self->guide))
+    return;
+
+  sk_gmail_guide_highlight_step (SK_GMAIL_GUIDE (self->guide), (guint) step, web_login_url);
+}
+
+static void
+test_started (SkAccountDialog *self)
+{
+  sk_gmail_guide_highlight_step (SK_GMAIL_GUIDE (self->guide), 0, NULL);
+}
+
+/* F1, the key for help, stands in for the button, which has no mnemonic. */
+static gboolean
+help_pressed (GtkWidget *widget,
+              GVariant  *args,
+              gpointer   user_data)
+{
+  SkAccountDialog *self = SK_ACCOUNT_DIALOG (widget);
+
+  gtk_toggle_button_set_active (self->guide_button,
+                                !gtk_toggle_button_get_active (self->guide_button));
+  return TRUE;
 }
 
 /* Passwords from the keyring */
@@ -591,6 +721,9 @@ save_size (SkAccountDialog *self)
     return;
 
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  /* The size of the dialog itself: the guide adds to it when it opens. */
+  if (gtk_widget_get_visible (self->guide))
+    width = MAX (width - GUIDE_WIDTH, 1);
   g_settings_set_int (self->settings, "dialog-width", width);
   g_settings_set_int (self->settings, "dialog-height", height);
 }
@@ -606,6 +739,7 @@ sk_account_dialog_constructed (GObject *object)
   self->account = self->original != NULL ? sk_account_copy (self->original) : sk_account_new ();
   for (guint i = 0; i < N_PAGES; i++)
     sk_account_page_set_account (SK_ACCOUNT_PAGE (get_page (self, i)), self->account);
+  sk_gmail_guide_set_account (SK_GMAIL_GUIDE (self->guide), self->account);
   /* Taken after the pages have shown the account, so that nothing they
    * tidied on the way counts as a change. */
   self->snapshot = sk_account_copy (self->account);
@@ -614,6 +748,14 @@ sk_account_dialog_constructed (GObject *object)
   users = G_LIST_MODEL (sk_account_get_users (self->account));
   g_signal_connect_object (users, "items-changed", G_CALLBACK (users_changed), self, G_CONNECT_SWAPPED);
   users_changed (self, 0, 0, g_list_model_get_n_items (users), users);
+
+  g_signal_connect_object (self->account, "notify::email",
+                           G_CALLBACK (email_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->account, "notify::incoming-host",
+                           G_CALLBACK (update_google), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->account, "notify::outgoing-host",
+                           G_CALLBACK (update_google), self, G_CONNECT_SWAPPED);
+  email_changed (self);
 
   if (self->original != NULL)
     look_up_passwords (self);
@@ -742,6 +884,7 @@ sk_account_dialog_class_init (SkAccountDialogClass *klass)
   g_type_ensure (SK_TYPE_GENERAL_PAGE);
   g_type_ensure (SK_TYPE_SERVERS_PAGE);
   g_type_ensure (SK_TYPE_CERTIFICATES_PAGE);
+  g_type_ensure (SK_TYPE_GMAIL_GUIDE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/pl/skrzynka/Skrzynka/ui/sk-account-dialog.ui");
@@ -759,12 +902,18 @@ sk_account_dialog_class_init (SkAccountDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SkAccountDialog, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, SkAccountDialog, ok_button);
   gtk_widget_class_bind_template_child (widget_class, SkAccountDialog, close_button);
+  gtk_widget_class_bind_template_child (widget_class, SkAccountDialog, guide_button);
+  gtk_widget_class_bind_template_child (widget_class, SkAccountDialog, guide);
   gtk_widget_class_bind_template_callback (widget_class, page_changed);
   gtk_widget_class_bind_template_callback (widget_class, ok_clicked);
   gtk_widget_class_bind_template_callback (widget_class, cancel_clicked);
   gtk_widget_class_bind_template_callback (widget_class, close_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, guide_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, address_detected);
+  gtk_widget_class_bind_template_callback (widget_class, guide_fill_in);
 
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, escape_pressed, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_F1, 0, help_pressed, NULL);
 }
 
 static void
@@ -775,6 +924,11 @@ sk_account_dialog_init (SkAccountDialog *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   name_tabs (self);
   load_size (self);
+
+  g_signal_connect_object (sk_servers_page_get_test_panel (SK_SERVERS_PAGE (self->servers_page)),
+                           "guide-step", G_CALLBACK (test_guide_step), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (sk_servers_page_get_test_panel (SK_SERVERS_PAGE (self->servers_page)),
+                           "started", G_CALLBACK (test_started), self, G_CONNECT_SWAPPED);
 }
 
 SkAccountDialog *

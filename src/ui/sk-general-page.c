@@ -6,9 +6,17 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
+#include "core/sk-detect.h"
+
 #include "sk-general-page.h"
+
+/* How long the address must rest before its domain is looked up: no lookup
+ * for every letter typed. */
+#define DETECT_DELAY_MS 500
 
 struct _SkGeneralPage
 {
@@ -20,6 +28,10 @@ struct _SkGeneralPage
   GtkLabel            *full_name_message;
   GtkEntry            *email_entry;
   GtkLabel            *email_message;
+  GtkWidget           *offer_box;
+  GtkImage            *offer_icon;
+  GtkLabel            *offer_label;
+  GtkWidget           *offer_button;
   GtkCheckButton      *sign_check;
   GtkEntry            *code_entry;
   GtkEntry            *user_name_entry;
@@ -41,7 +53,22 @@ struct _SkGeneralPage
 
   SkAccount           *account;
   GPtrArray           *bindings;
+
+  guint                detect_id;
+  GCancellable        *detect_cancellable;
+  SkDetection         *detection;       /* the one on offer, or NULL */
+  /* The servers the last accepted offer put in: no choice of the person's,
+   * so a later offer may replace them. */
+  char                *filled_incoming;
+  char                *filled_outgoing;
 };
+
+enum {
+  DETECTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void sk_general_page_iface_init (SkAccountPageInterface *iface);
 
@@ -203,11 +230,203 @@ users_items_changed (SkGeneralPage *self,
   update_empty_state (self);
 }
 
+/* Detecting the servers from the address */
+
+static gboolean
+is_blank (const char *text)
+{
+  return text == NULL || text[0] == '\0';
+}
+
+static const SkServerGuess *
+incoming_guess (SkGeneralPage *self,
+                SkDetection   *detection)
+{
+  if (sk_account_get_account_type (self->account) == SK_ACCOUNT_TYPE_POP3)
+    return &detection->pop3;
+
+  return &detection->imap;
+}
+
+static gboolean
+same_host (const char *a,
+           const char *b)
+{
+  return a != NULL && b != NULL && g_ascii_strcasecmp (a, b) == 0;
+}
+
+/* Servers the person typed are theirs: only empty ones, or the ones an
+ * earlier offer filled in, are offered to be replaced. */
+static gboolean
+may_offer (SkGeneralPage *self,
+           SkDetection   *detection)
+{
+  const char *incoming = sk_account_get_incoming_host (self->account);
+  const char *outgoing = sk_account_get_outgoing_host (self->account);
+  const SkServerGuess *guess = incoming_guess (self, detection);
+
+  if (detection->source == SK_DETECT_SOURCE_NONE ||
+      (guess->host == NULL && detection->smtp.host == NULL))
+    return FALSE;
+
+  /* Nothing would change. */
+  if (same_host (incoming, guess->host) && same_host (outgoing, detection->smtp.host))
+    return FALSE;
+
+  if (is_blank (incoming) && is_blank (outgoing))
+    return TRUE;
+
+  return self->filled_incoming != NULL &&
+         g_strcmp0 (incoming, self->filled_incoming) == 0 &&
+         g_strcmp0 (outgoing, self->filled_outgoing) == 0;
+}
+
+static char *
+describe_offer (SkDetection *detection,
+                const char  *email)
+{
+  const char *provider = detection->provider;
+  const char *domain = strrchr (email, '@');
+
+  if (provider == NULL && detection->source == SK_DETECT_SOURCE_GMAIL)
+    provider = "Gmail";
+  else if (provider == NULL && detection->source == SK_DETECT_SOURCE_WORKSPACE)
+    provider = "Google Workspace";
+
+  if (provider != NULL)
+    /* TRANSLATORS: %s is a mail provider: "Gmail", "Google Workspace", "Onet"… */
+    return g_strdup_printf (_("Skrzynka knows the server settings for %s addresses. "
+                              "Fill them in?"),
+                            provider);
+
+  /* TRANSLATORS: %s is the part of the address after "@" */
+  return g_strdup_printf (_("The domain %s names its mail servers. Fill them in?"),
+                          domain != NULL ? domain + 1 : email);
+}
+
+static void
+hide_offer (SkGeneralPage *self)
+{
+  g_clear_pointer (&self->detection, sk_detection_free);
+  gtk_widget_set_visible (self->offer_box, FALSE);
+}
+
+static void
+show_offer (SkGeneralPage *self)
+{
+  g_autofree char *text = describe_offer (self->detection, sk_account_get_email (self->account));
+
+  gtk_image_set_from_icon_name (self->offer_icon, "dialog-information-symbolic");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->offer_icon), "success-icon");
+  gtk_label_set_text (self->offer_label, text);
+  gtk_widget_set_visible (self->offer_button, TRUE);
+  gtk_widget_set_visible (self->offer_box, TRUE);
+}
+
+static void
+offer_accepted (SkGeneralPage *self)
+{
+  g_autofree char *sentence = NULL;
+  gboolean had_focus;
+
+  g_return_if_fail (self->detection != NULL);
+
+  sentence = sk_detection_apply (self->detection, self->account);
+  g_clear_pointer (&self->detection, sk_detection_free);
+
+  g_free (self->filled_incoming);
+  g_free (self->filled_outgoing);
+  self->filled_incoming = g_strdup (sk_account_get_incoming_host (self->account));
+  self->filled_outgoing = g_strdup (sk_account_get_outgoing_host (self->account));
+
+  /* The button goes; the keyboard stays with the address rather than
+   * falling to the start of the window. */
+  had_focus = gtk_widget_has_focus (self->offer_button);
+  gtk_image_set_from_icon_name (self->offer_icon, "object-select-symbolic");
+  gtk_widget_add_css_class (GTK_WIDGET (self->offer_icon), "success-icon");
+  gtk_label_set_text (self->offer_label,
+                      sentence != NULL ? sentence : _("The servers were already filled in."));
+  gtk_widget_set_visible (self->offer_button, FALSE);
+  if (had_focus)
+    gtk_widget_grab_focus (GTK_WIDGET (self->email_entry));
+}
+
+static void
+detected (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(SkGeneralPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SkDetection) detection = sk_detect_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->account == NULL)
+    return;
+
+  g_clear_object (&self->detect_cancellable);
+
+  /* An address that is not complete yet has nothing to find. */
+  if (detection == NULL)
+    {
+      g_debug ("No servers detected: %s", error->message);
+      return;
+    }
+
+  g_signal_emit (self, signals[DETECTED], 0, detection);
+
+  if (!may_offer (self, detection))
+    return;
+
+  self->detection = g_steal_pointer (&detection);
+  show_offer (self);
+}
+
+static gboolean
+detect_now (gpointer user_data)
+{
+  SkGeneralPage *self = user_data;
+  const char *email = sk_account_get_email (self->account);
+
+  self->detect_id = 0;
+
+  if (!sk_email_is_valid (email))
+    return G_SOURCE_REMOVE;
+
+  self->detect_cancellable = g_cancellable_new ();
+  sk_detect_async (email, self->detect_cancellable, detected, g_object_ref (self));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stop_detecting (SkGeneralPage *self)
+{
+  g_clear_handle_id (&self->detect_id, g_source_remove);
+  if (self->detect_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->detect_cancellable);
+      g_clear_object (&self->detect_cancellable);
+    }
+}
+
+static void
+email_changed (SkGeneralPage *self)
+{
+  stop_detecting (self);
+  hide_offer (self);
+  self->detect_id = g_timeout_add (DETECT_DELAY_MS, detect_now, self);
+}
+
 static void
 disconnect_account (SkGeneralPage *self)
 {
   GListModel *users;
   guint n;
+
+  stop_detecting (self);
+  hide_offer (self);
+  g_clear_pointer (&self->filled_incoming, g_free);
+  g_clear_pointer (&self->filled_outgoing, g_free);
 
   if (self->account == NULL)
     return;
@@ -225,6 +444,7 @@ disconnect_account (SkGeneralPage *self)
       g_signal_handlers_disconnect_by_data (user, self);
     }
   g_signal_handlers_disconnect_by_data (users, self);
+  g_signal_handlers_disconnect_by_data (self->account, self);
 
   gtk_filter_list_model_set_model (self->users_filtered, NULL);
   g_clear_object (&self->account);
@@ -269,6 +489,11 @@ sk_general_page_set_account (SkAccountPage *page,
   gtk_editable_set_text (GTK_EDITABLE (self->user_name_entry), "");
   new_user_changed (self);
   update_empty_state (self);
+
+  g_signal_connect_object (account, "notify::email",
+                           G_CALLBACK (email_changed), self, G_CONNECT_SWAPPED);
+  /* What is known of a saved address (is it Google's?) counts at once. */
+  detect_now (self);
 }
 
 static gboolean
@@ -418,6 +643,10 @@ sk_general_page_class_init (SkGeneralPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, full_name_message);
   gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, email_entry);
   gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, email_message);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, offer_box);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, offer_icon);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, offer_label);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, offer_button);
   gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, sign_check);
   gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, code_entry);
   gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, user_name_entry);
@@ -442,6 +671,14 @@ sk_general_page_class_init (SkGeneralPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, remove_user);
   gtk_widget_class_bind_template_callback (widget_class, selection_changed);
   gtk_widget_class_bind_template_callback (widget_class, update_empty_state);
+  gtk_widget_class_bind_template_callback (widget_class, offer_accepted);
+
+  signals[DETECTED] =
+    g_signal_new ("detected",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_POINTER);
 }
 
 static void

@@ -14,6 +14,11 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (SkGeneralPage, sk_general_page, SK, GENERAL_PAGE, GtkWidget)
 
+/* Signal "detected" (SkDetection *detection): what the address's domain
+ * revealed, each time the address has rested after a change (and once for
+ * the address the account came with).  The detection is the page's, valid
+ * during the emission only. */
+
 GtkWidget *sk_general_page_new (void);
 
 G_END_DECLS

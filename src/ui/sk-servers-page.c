@@ -4,8 +4,15 @@
  */
 #define G_LOG_DOMAIN "Skrzynka"
 
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "core/sk-diagnosis.h"
+
 #include "sk-servers-page.h"
-#include "sk-test-panel.h"
 
 struct _SkServersPage
 {
@@ -13,6 +20,9 @@ struct _SkServersPage
 
   /* Bound so that disposing the template unparents it. */
   GtkWidget         *content;
+  GtkWidget         *fill_in_box;
+  GtkWidget         *fill_in_result;
+  GtkLabel          *fill_in_message;
   GtkToggleButton   *pop3_button;
   GtkToggleButton   *imap_button;
   GtkEntry          *incoming_host_entry;
@@ -26,6 +36,8 @@ struct _SkServersPage
   GtkLabel          *username_message;
   GtkPasswordEntry  *password_entry;
   GtkLabel          *password_message;
+  GtkWidget         *password_hint;
+  GtkLabel          *password_hint_label;
 
   GtkExpander       *advanced_expander;
   GtkWidget         *advanced_warning;
@@ -57,6 +69,7 @@ struct _SkServersPage
 
   SkAccount         *account;
   GPtrArray         *bindings;
+  SkDetectSource     google_source;
 
   /* The settings the ports were last proposed for, to tell a standard port
    * (which follows the security mode) from one the user typed (which stays). */
@@ -203,6 +216,122 @@ asks_plain_confirmation (SkServersPage *self,
          sk_account_get_outgoing_auth (self->account);
 }
 
+/* Google's accounts */
+
+static void
+wipe_free (char *text)
+{
+  if (text == NULL)
+    return;
+
+  explicit_bzero (text, strlen (text));
+  g_free (text);
+}
+
+static gboolean
+is_google (SkServersPage *self)
+{
+  if (self->google_source != SK_DETECT_SOURCE_NONE)
+    return TRUE;
+
+  return self->account != NULL &&
+         (sk_host_is_google (sk_account_get_incoming_host (self->account)) ||
+          sk_host_is_google (sk_account_get_outgoing_host (self->account)));
+}
+
+/* Gentle, never a problem that stops OK: Google may one day change how its
+ * app passwords look, and the test says for sure whether one works. */
+static void
+update_password_hint (SkServersPage *self)
+{
+  const char *password = self->account != NULL ? sk_account_get_password (self->account) : NULL;
+  const char *hint = NULL;
+
+  if (is_google (self) && password != NULL && password[0] != '\0')
+    {
+      char *normalized = sk_app_password_normalize (password);
+      gboolean letters_only = TRUE;
+
+      for (const char *c = normalized; *c != '\0'; c++)
+        letters_only &= *c >= 'a' && *c <= 'z';
+
+      if (!sk_app_password_looks_right (normalized))
+        hint = letters_only
+               ? _("Google’s app passwords have 16 letters. Check that you copied all of it.")
+               : _("This looks like an ordinary password. Gmail needs an app password: "
+                   "see steps 3 and 4 of the Gmail guide.");
+
+      wipe_free (normalized);
+    }
+
+  gtk_label_set_text (self->password_hint_label, hint != NULL ? hint : "");
+  gtk_widget_set_visible (self->password_hint, hint != NULL);
+}
+
+static void
+update_google (SkServersPage *self)
+{
+  gboolean google = is_google (self);
+
+  /* A password pasted before the address showed the account is Google's
+   * is tidied as if pasted now. */
+  if (google && self->account != NULL && sk_account_get_password (self->account) != NULL)
+    {
+      char *normalized = sk_app_password_normalize (sk_account_get_password (self->account));
+
+      if (strcmp (normalized, sk_account_get_password (self->account)) != 0)
+        sk_account_set_password (self->account, normalized);
+      wipe_free (normalized);
+    }
+
+  gtk_widget_set_visible (self->fill_in_box, google);
+  update_password_hint (self);
+}
+
+/* Google shows an app password in groups ("abcd efgh ijkl mnop"); its
+ * servers want it whole.  What is typed or pasted is tidied on its way in,
+ * so that the cursor stays where the person expects it. */
+static void
+password_insert_text (SkServersPage *self,
+                      const char    *text,
+                      int            length,
+                      int           *position,
+                      GtkEditable   *editable)
+{
+  char *inserted;
+  char *normalized;
+
+  if (!is_google (self))
+    return;
+
+  inserted = g_strndup (text, length >= 0 ? (gsize) length : strlen (text));
+  normalized = sk_app_password_normalize (inserted);
+
+  if (strcmp (normalized, inserted) != 0)
+    {
+      g_signal_handlers_block_by_func (editable, password_insert_text, self);
+      gtk_editable_insert_text (editable, normalized, -1, position);
+      g_signal_handlers_unblock_by_func (editable, password_insert_text, self);
+      g_signal_stop_emission_by_name (editable, "insert-text");
+    }
+
+  wipe_free (inserted);
+  wipe_free (normalized);
+}
+
+static void
+fill_in_clicked (SkServersPage *self)
+{
+  sk_servers_page_fill_in_google (self);
+}
+
+/* What the button filled in is no longer what the fields say. */
+static void
+server_edited (SkServersPage *self)
+{
+  gtk_widget_set_visible (self->fill_in_result, FALSE);
+}
+
 static void
 update_dependents (SkServersPage *self)
 {
@@ -326,6 +455,7 @@ sk_servers_page_set_account (SkAccountPage *page,
   release_account (self);
   self->account = g_object_ref (account);
   self->advanced_problems = 0;
+  gtk_widget_set_visible (self->fill_in_result, FALSE);
 
   self->last_type = sk_account_get_account_type (account);
   self->last_incoming_security = sk_account_get_incoming_security (account);
@@ -374,8 +504,19 @@ sk_servers_page_set_account (SkAccountPage *page,
                            G_CALLBACK (update_dependents), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (account, "notify::outgoing-same-login",
                            G_CALLBACK (update_dependents), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (account, "notify::incoming-host",
+                           G_CALLBACK (update_google), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (account, "notify::outgoing-host",
+                           G_CALLBACK (update_google), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (account, "notify::incoming-host",
+                           G_CALLBACK (server_edited), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (account, "notify::outgoing-host",
+                           G_CALLBACK (server_edited), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (account, "notify::password",
+                           G_CALLBACK (update_password_hint), self, G_CONNECT_SWAPPED);
 
   update_dependents (self);
+  update_google (self);
   sk_test_panel_set_account (self->test_panel, account);
 }
 
@@ -510,6 +651,9 @@ sk_servers_page_class_init (SkServersPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/pl/skrzynka/Skrzynka/ui/sk-servers-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, content);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, fill_in_box);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, fill_in_result);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, fill_in_message);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, pop3_button);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, imap_button);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, incoming_host_entry);
@@ -523,6 +667,8 @@ sk_servers_page_class_init (SkServersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, username_message);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, password_entry);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, password_message);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, password_hint);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, password_hint_label);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, advanced_expander);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, advanced_warning);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, timeout_spin);
@@ -550,6 +696,7 @@ sk_servers_page_class_init (SkServersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_auth_method_label);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_auth_method_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, test_panel);
+  gtk_widget_class_bind_template_callback (widget_class, fill_in_clicked);
 }
 
 /* A spin button takes typed digits only when it loses focus or is
@@ -579,10 +726,54 @@ sk_servers_page_init (SkServersPage *self)
   gtk_spin_button_set_increments (self->timeout_spin, 5, 30);
   g_signal_connect_object (self->timeout_spin, "changed",
                            G_CALLBACK (timeout_text_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_editable_get_delegate (GTK_EDITABLE (self->password_entry)),
+                           "insert-text",
+                           G_CALLBACK (password_insert_text), self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *
 sk_servers_page_new (void)
 {
   return g_object_new (SK_TYPE_SERVERS_PAGE, NULL);
+}
+
+void
+sk_servers_page_set_google (SkServersPage  *self,
+                            SkDetectSource  source)
+{
+  g_return_if_fail (SK_IS_SERVERS_PAGE (self));
+
+  if (source != SK_DETECT_SOURCE_GMAIL && source != SK_DETECT_SOURCE_WORKSPACE)
+    source = SK_DETECT_SOURCE_NONE;
+
+  self->google_source = source;
+  update_google (self);
+}
+
+void
+sk_servers_page_fill_in_google (SkServersPage *self)
+{
+  g_autoptr(SkDetection) google = NULL;
+  g_autofree char *sentence = NULL;
+
+  g_return_if_fail (SK_IS_SERVERS_PAGE (self));
+  g_return_if_fail (self->account != NULL);
+
+  google = sk_detection_new_google (self->google_source != SK_DETECT_SOURCE_NONE
+                                    ? self->google_source : SK_DETECT_SOURCE_GMAIL);
+  sentence = sk_detection_apply (google, self->account);
+
+  gtk_label_set_text (self->fill_in_message,
+                      sentence != NULL ? sentence
+                                       : _("Google’s settings are already filled in: nothing "
+                                           "needed changing."));
+  gtk_widget_set_visible (self->fill_in_result, TRUE);
+}
+
+SkTestPanel *
+sk_servers_page_get_test_panel (SkServersPage *self)
+{
+  g_return_val_if_fail (SK_IS_SERVERS_PAGE (self), NULL);
+
+  return self->test_panel;
 }

@@ -6,7 +6,10 @@
 
 #include <gtk/gtk.h>
 
+#include "core/sk-detect.h"
+
 #include "sk-account-page.h"
+#include "sk-test-panel.h"
 
 G_BEGIN_DECLS
 
@@ -14,6 +17,17 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (SkServersPage, sk_servers_page, SK, SERVERS_PAGE, GtkWidget)
 
-GtkWidget *sk_servers_page_new (void);
+GtkWidget   *sk_servers_page_new            (void);
+/* What the dialog knows of the address: a Gmail address, a Google Workspace
+ * domain, or (SK_DETECT_SOURCE_NONE) neither.  For Google's accounts the
+ * page offers Google's settings and tidies app passwords as they are typed;
+ * an account already on Google's servers counts as Google's too. */
+void         sk_servers_page_set_google     (SkServersPage  *self,
+                                             SkDetectSource  source);
+/* Puts Google's settings into the account and says what changed, as the
+ * "Fill in Gmail settings" button does. */
+void         sk_servers_page_fill_in_google (SkServersPage  *self);
+/* The test panel at the bottom of the page. */
+SkTestPanel *sk_servers_page_get_test_panel (SkServersPage  *self);
 
 G_END_DECLS

@@ -89,6 +89,14 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  STARTED,
+  GUIDE_STEP,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /* One test in flight.  Its callbacks keep the panel alive but touch it only
  * while the run is still the panel's current one: a cancelled run, or one
  * whose panel was disposed (the dialog closed mid-test), leaves it alone. */
@@ -655,6 +663,24 @@ show_certificate_to_trust (SkTestPanel *self)
   gtk_label_set_text (self->trust_fingerprint, fingerprint);
 }
 
+/* The first failing side that names a step of the Gmail guide decides
+ * which step to go back to. */
+static void
+emit_guide_step (SkTestPanel *self)
+{
+  for (guint side = 0; side < SK_N_TEST_SIDES; side++)
+    {
+      const SkSideResult *result = self->result->sides[side];
+
+      if (result == NULL || result->ok || result->diagnosis->guide_step <= 0)
+        continue;
+
+      g_signal_emit (self, signals[GUIDE_STEP], 0,
+                     result->diagnosis->guide_step, result->diagnosis->web_login_url);
+      return;
+    }
+}
+
 static void
 show_result (SkTestPanel  *self,
              SkTestResult *result)
@@ -688,6 +714,8 @@ show_result (SkTestPanel  *self,
   find_certificate_to_trust (self);
   show_certificate_to_trust (self);
   update (self);
+
+  emit_guide_step (self);
 }
 
 static void
@@ -771,6 +799,8 @@ start_test (SkTestPanel *self)
   sk_connection_test_async (self->tested, &options,
                             test_progress, g_rc_box_acquire (run), run_unref,
                             self->cancellable, test_finished, run);
+
+  g_signal_emit (self, signals[STARTED], 0);
 }
 
 static void
@@ -865,6 +895,17 @@ sk_test_panel_get_account (SkTestPanel *self)
   return self->account;
 }
 
+void
+sk_test_panel_start (SkTestPanel *self)
+{
+  g_return_if_fail (SK_IS_TEST_PANEL (self));
+
+  if (self->account == NULL || self->state == STATE_RUNNING || self->blocker != NULL)
+    return;
+
+  start_test (self);
+}
+
 GtkWidget *
 sk_test_panel_new (void)
 {
@@ -955,6 +996,19 @@ sk_test_panel_class_init (SkTestPanelClass *klass)
     g_param_spec_object ("account", NULL, NULL, SK_TYPE_ACCOUNT,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[STARTED] =
+    g_signal_new ("started",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+  signals[GUIDE_STEP] =
+    g_signal_new ("guide-step",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_STRING);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
