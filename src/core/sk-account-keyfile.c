@@ -37,6 +37,8 @@ static const char * const known_keys[] = {
   "incoming-pinned-certificate",
   "outgoing-pinned-certificate",
   "guide-steps",
+  "certificates",
+  "default-certificate",
   "sign",
   "inactive",
   "users",
@@ -84,6 +86,8 @@ sk_account_to_key_file (SkAccount  *account,
   GListModel *users;
   GKeyFile *unknown;
   g_auto(GStrv) unknown_keys = NULL;
+  const char * const *certificates;
+  const char *default_certificate;
   guint n_users;
   guint steps;
 
@@ -154,6 +158,15 @@ sk_account_to_key_file (SkAccount  *account,
 
       g_key_file_set_integer_list (key_file, group, "guide-steps", numbers, n_numbers);
     }
+
+  certificates = sk_account_get_certificates (account);
+  if (certificates[0] != NULL)
+    g_key_file_set_string_list (key_file, group, "certificates",
+                                certificates, g_strv_length ((GStrv) certificates));
+  /* One that is not listed would make the file unreadable. */
+  default_certificate = sk_account_get_default_certificate (account);
+  if (g_strv_contains (certificates, default_certificate))
+    g_key_file_set_string (key_file, group, "default-certificate", default_certificate);
 
   users = G_LIST_MODEL (sk_account_get_users (account));
   n_users = g_list_model_get_n_items (users);
@@ -606,6 +619,69 @@ read_guide_steps (GKeyFile    *key_file,
   return TRUE;
 }
 
+/* "certificates=AB:…;CD:…;" and "default-certificate=AB:…", one of them;
+ * upper case, as sk_certificate_get_sha256() gives them. */
+static gboolean
+read_certificates (GKeyFile    *key_file,
+                   const char  *group,
+                   SkAccount   *account,
+                   GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_auto(GStrv) certificates = NULL;
+  g_autofree char *default_certificate = NULL;
+
+  if (g_key_file_has_key (key_file, group, "certificates", NULL))
+    {
+      certificates = g_key_file_get_string_list (key_file, group, "certificates",
+                                                 NULL, &local_error);
+      if (local_error != NULL)
+        return key_error (error, SK_KEYFILE_ERROR_INVALID_VALUE, "certificates",
+                          _("is not a list of fingerprints (%s)"), local_error->message);
+
+      for (guint i = 0; certificates[i] != NULL; i++)
+        {
+          g_autofree char *upper = NULL;
+
+          if (certificates[i][0] == '\0' || !sk_fingerprint_is_valid (certificates[i]))
+            return key_error (error, SK_KEYFILE_ERROR_INVALID_VALUE, "certificates",
+                              /* Translators: keep "AB:CD:…" as it is. */
+                              _("“%s” is not a SHA-256 fingerprint (32 pairs of hex digits, "
+                                "AB:CD:…)"), certificates[i]);
+
+          upper = g_ascii_strup (certificates[i], -1);
+          for (guint j = 0; j < i; j++)
+            if (g_str_equal (certificates[j], upper))
+              return key_error (error, SK_KEYFILE_ERROR_INVALID_VALUE, "certificates",
+                                _("“%s” is in the list twice"), certificates[i]);
+
+          g_free (certificates[i]);
+          certificates[i] = g_steal_pointer (&upper);
+        }
+    }
+
+  if (!read_string (key_file, group, "default-certificate", FALSE, &default_certificate, error))
+    return FALSE;
+
+  if (default_certificate != NULL && default_certificate[0] != '\0')
+    {
+      g_autofree char *upper = g_ascii_strup (default_certificate, -1);
+
+      if (certificates == NULL || !g_strv_contains ((const char * const *) certificates, upper))
+        return key_error (error, SK_KEYFILE_ERROR_INVALID_VALUE, "default-certificate",
+                          _("“%s” is not one of the fingerprints in certificates"),
+                          default_certificate);
+
+      g_free (default_certificate);
+      default_certificate = g_steal_pointer (&upper);
+    }
+
+  sk_account_set_certificates (account, (const char * const *) certificates);
+  sk_account_set_default_certificate (account, default_certificate);
+
+  return TRUE;
+}
+
 static void
 keep_unknown_keys (GKeyFile   *key_file,
                    const char *group,
@@ -664,6 +740,7 @@ sk_account_from_key_file (GKeyFile    *key_file,
       || !read_bools (key_file, group, account, error)
       || !read_fingerprints (key_file, group, account, error)
       || !read_guide_steps (key_file, group, account, error)
+      || !read_certificates (key_file, group, account, error)
       || !read_users (key_file, group, account, error))
     return NULL;
 

@@ -48,6 +48,8 @@ struct _SkAccount
   char          *incoming_pinned_certificate;
   char          *outgoing_pinned_certificate;
   guint          guide_steps;
+  GStrv          certificates;
+  char          *default_certificate;
 
   /* Keys of a newer version (or a person) that this one does not know,
    * kept so that saving does not drop them. */
@@ -91,6 +93,8 @@ enum
   PROP_INCOMING_PINNED_CERTIFICATE,
   PROP_OUTGOING_PINNED_CERTIFICATE,
   PROP_GUIDE_STEPS,
+  PROP_CERTIFICATES,
+  PROP_DEFAULT_CERTIFICATE,
   N_PROPS
 };
 
@@ -209,6 +213,16 @@ key_files_equal (GKeyFile *a,
   return g_strcmp0 (data_a, data_b) == 0;
 }
 
+/* NULL is the empty list. */
+static gboolean
+strvs_equal (const char * const *a,
+             const char * const *b)
+{
+  static const char * const none[] = { NULL };
+
+  return g_strv_equal (a != NULL ? a : none, b != NULL ? b : none);
+}
+
 static gboolean
 users_equal (GListModel *a,
              GListModel *b)
@@ -248,6 +262,8 @@ sk_account_finalize (GObject *object)
   g_clear_pointer (&self->outgoing_password, wipe_free);
   g_clear_pointer (&self->incoming_pinned_certificate, g_free);
   g_clear_pointer (&self->outgoing_pinned_certificate, g_free);
+  g_clear_pointer (&self->certificates, g_strfreev);
+  g_clear_pointer (&self->default_certificate, g_free);
   g_clear_pointer (&self->unknown_keys, g_key_file_unref);
 
   G_OBJECT_CLASS (sk_account_parent_class)->finalize (object);
@@ -381,6 +397,15 @@ sk_account_get_property (GObject    *object,
 
     case PROP_GUIDE_STEPS:
       g_value_set_uint (value, self->guide_steps);
+      break;
+
+    case PROP_CERTIFICATES:
+      /* NULL for none: the property's default, as for a new account. */
+      g_value_set_boxed (value, self->certificates[0] != NULL ? self->certificates : NULL);
+      break;
+
+    case PROP_DEFAULT_CERTIFICATE:
+      g_value_set_string (value, self->default_certificate);
       break;
 
     default:
@@ -519,6 +544,14 @@ sk_account_set_property (GObject      *object,
       sk_account_set_guide_steps (self, g_value_get_uint (value));
       break;
 
+    case PROP_CERTIFICATES:
+      sk_account_set_certificates (self, g_value_get_boxed (value));
+      break;
+
+    case PROP_DEFAULT_CERTIFICATE:
+      sk_account_set_default_certificate (self, g_value_get_string (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -613,6 +646,12 @@ sk_account_class_init (SkAccountClass *klass)
   properties[PROP_GUIDE_STEPS] =
     g_param_spec_uint ("guide-steps", NULL, NULL, 0, ALL_GUIDE_STEPS, 0,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Before "default-certificate": sk_account_assign() sets them in this
+   * order, and the default must be one of the list. */
+  properties[PROP_CERTIFICATES] =
+    g_param_spec_boxed ("certificates", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DEFAULT_CERTIFICATE] = string_property ("default-certificate");
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -645,6 +684,8 @@ sk_account_init (SkAccount *self)
   self->timeout = SK_DEFAULT_TIMEOUT;
   self->incoming_pinned_certificate = g_strdup ("");
   self->outgoing_pinned_certificate = g_strdup ("");
+  self->certificates = g_new0 (char *, 1);
+  self->default_certificate = g_strdup ("");
 
   self->unknown_keys = g_key_file_new ();
 }
@@ -753,8 +794,16 @@ sk_account_equal (SkAccount *a,
       g_object_get_property (G_OBJECT (a), properties[i]->name, &value_a);
       g_object_get_property (G_OBJECT (b), properties[i]->name, &value_b);
 
-      if (g_param_values_cmp (properties[i], &value_a, &value_b) != 0)
-        return FALSE;
+      /* For boxed values g_param_values_cmp() compares the pointers. */
+      if (properties[i]->value_type == G_TYPE_STRV)
+        {
+          if (!strvs_equal (g_value_get_boxed (&value_a), g_value_get_boxed (&value_b)))
+            return FALSE;
+        }
+      else if (g_param_values_cmp (properties[i], &value_a, &value_b) != 0)
+        {
+          return FALSE;
+        }
     }
 
   return g_strcmp0 (a->password, b->password) == 0
@@ -1290,6 +1339,59 @@ sk_account_set_guide_steps (SkAccount *self,
   g_return_if_fail ((steps & ~ALL_GUIDE_STEPS) == 0);
 
   set_uint (self, &self->guide_steps, steps, PROP_GUIDE_STEPS);
+}
+
+const char * const *
+sk_account_get_certificates (SkAccount *self)
+{
+  g_return_val_if_fail (SK_IS_ACCOUNT (self), NULL);
+
+  return (const char * const *) self->certificates;
+}
+
+void
+sk_account_set_certificates (SkAccount          *self,
+                             const char * const *sha256s)
+{
+  static const char * const none[] = { NULL };
+
+  g_return_if_fail (SK_IS_ACCOUNT (self));
+
+  if (sha256s == NULL)
+    sha256s = none;
+
+  if (g_strv_equal (sha256s, (const char * const *) self->certificates))
+    return;
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  g_strfreev (self->certificates);
+  self->certificates = g_strdupv ((GStrv) sha256s);
+  notify (self, PROP_CERTIFICATES);
+
+  /* A removed certificate cannot stay the one that signs. */
+  if (!g_strv_contains (sha256s, self->default_certificate))
+    sk_account_set_default_certificate (self, "");
+
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+const char *
+sk_account_get_default_certificate (SkAccount *self)
+{
+  g_return_val_if_fail (SK_IS_ACCOUNT (self), NULL);
+
+  return self->default_certificate;
+}
+
+void
+sk_account_set_default_certificate (SkAccount  *self,
+                                    const char *sha256)
+{
+  g_return_if_fail (SK_IS_ACCOUNT (self));
+
+  if (set_str (&self->default_certificate, sha256))
+    notify (self, PROP_DEFAULT_CERTIFICATE);
 }
 
 GKeyFile *

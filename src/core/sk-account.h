@@ -79,7 +79,7 @@ G_DECLARE_FINAL_TYPE (SkAccount, sk_account, SK, ACCOUNT, GObject)
  *   "outgoing-auth-method" "outgoing-plain-confirmed" "outgoing-same-login"
  *   "outgoing-username" "outgoing-password" "timeout"
  *   "incoming-pinned-certificate" "outgoing-pinned-certificate"
- *   "guide-steps"
+ *   "guide-steps" "certificates" "default-certificate"
  * and "id" (construct-only) and "users" (read-only GListModel of
  * SkAccountUser).  The passwords are never written to any file.
  */
@@ -188,6 +188,18 @@ void           sk_account_set_outgoing_pinned_certificate (SkAccount  *self,
 guint          sk_account_get_guide_steps           (SkAccount     *self);
 void           sk_account_set_guide_steps           (SkAccount     *self,
                                                      guint          steps);
+
+/* The signing certificates imported for this account, by SHA-256
+ * fingerprint ("AB:CD:…", see sk-certificate-store.h), in the order shown;
+ * never NULL (the property is NULL for none).  The default one signs; ""
+ * when none is chosen.  It is one of the list: set the list first; a list
+ * without it clears it, and a default that is not listed is not saved. */
+const char * const *sk_account_get_certificates     (SkAccount          *self);
+void           sk_account_set_certificates          (SkAccount          *self,
+                                                     const char * const *sha256s);
+const char    *sk_account_get_default_certificate   (SkAccount     *self);
+void           sk_account_set_default_certificate   (SkAccount     *self,
+                                                     const char    *sha256);
 
 /* The key-file keys this account did not recognise, kept to be written back. */
 GKeyFile      *sk_account_get_unknown_keys          (SkAccount     *self);

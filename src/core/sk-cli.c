@@ -14,9 +14,14 @@
 #include <glib/gi18n-lib.h>
 
 #include "sk-account-keyfile.h"
+#include "sk-certificate.h"
+#include "sk-certificate-store.h"
 #include "sk-cli.h"
 #include "sk-connection-test.h"
+#include "sk-core-enums.h"
+#include "sk-json.h"
 #include "sk-secret.h"
+#include "sk-test-message.h"
 
 /* Messages go through g_printerr()/g_print(), which convert to the
  * terminal's character set.  Data (the --list lines, the exported key file)
@@ -227,24 +232,27 @@ has_separate_outgoing_login (SkAccount *account)
   return sk_account_get_outgoing_auth (account) && !sk_account_get_outgoing_same_login (account);
 }
 
+static void
+stdin_free (char *data)
+{
+  explicit_bzero (data, MAX_STDIN + 1);
+  g_free (data);
+}
+
 /*
- * --password-stdin: all of standard input, without one trailing newline.
- * With a separate outgoing login, a second line is that password (without
- * one, the first line serves both).  NUL, CR or any other line break is
- * refused: it would put a command of its own on the wire.
+ * All of standard input, without one trailing newline, in a buffer of
+ * MAX_STDIN + 1 bytes that stdin_free() wipes; NULL with a problem to
+ * print when it cannot be read, is too long or holds a NUL or CR (which
+ * would put a command of its own on the wire).
  *
  * Read with read(2) into a buffer that never grows, so that neither stdio
  * nor a reallocation leaves an unwiped copy behind.
  */
-static gboolean
-read_stdin_passwords (gboolean    two_lines,
-                      Passwords  *passwords,
-                      char      **problem)
+static char *
+read_stdin (char **problem)
 {
   char *data = g_malloc0 (MAX_STDIN + 1);
   gsize length = 0;
-  char *line_break;
-  gboolean ok = FALSE;
 
   for (;;)
     {
@@ -259,7 +267,7 @@ read_stdin_passwords (gboolean    two_lines,
 
           *problem = g_strdup_printf (_("The password cannot be read from standard input: %s"),
                                       g_strerror (saved_errno));
-          goto out;
+          goto fail;
         }
 
       if (n == 0)
@@ -269,7 +277,7 @@ read_stdin_passwords (gboolean    two_lines,
       if (length > MAX_STDIN)
         {
           *problem = g_strdup (_("Standard input is too long to be a password."));
-          goto out;
+          goto fail;
         }
     }
 
@@ -280,10 +288,33 @@ read_stdin_passwords (gboolean    two_lines,
     {
       *problem = g_strdup (_("The password on standard input holds a NUL or carriage return "
                              "character. Give it on one line, ending with a newline only."));
-      goto out;
+      goto fail;
     }
 
-  line_break = memchr (data, '\n', length);
+  return data;
+
+fail:
+  stdin_free (data);
+  return NULL;
+}
+
+/*
+ * --password-stdin: one line.  With a separate outgoing login, a second
+ * line is that password (without one, the first line serves both).
+ */
+static gboolean
+read_stdin_passwords (gboolean    two_lines,
+                      Passwords  *passwords,
+                      char      **problem)
+{
+  char *data = read_stdin (problem);
+  char *line_break;
+  gboolean ok = FALSE;
+
+  if (data == NULL)
+    return FALSE;
+
+  line_break = strchr (data, '\n');
   if (line_break != NULL && (!two_lines || strchr (line_break + 1, '\n') != NULL))
     {
       *problem = two_lines
@@ -311,19 +342,20 @@ read_stdin_passwords (gboolean    two_lines,
   ok = TRUE;
 
 out:
-  explicit_bzero (data, MAX_STDIN + 1);
-  g_free (data);
+  stdin_free (data);
   return ok;
 }
 
 typedef struct
 {
-  GMainContext *context;
-  gboolean      json;
-  gboolean      done;
-  SkTestResult *result;
-  GError       *error;
-  char         *password;   /* a keyring lookup's, wiped */
+  GMainContext  *context;
+  gboolean       json;
+  gboolean       done;
+  SkTestResult  *result;
+  GError        *error;
+  char          *password;     /* a keyring lookup's, wiped */
+  SkCertificate *signer;       /* --send-test: the certificate that signs */
+  SkSendResult  *send_result;
 } CliTest;
 
 static void
@@ -332,6 +364,8 @@ cli_test_clear (CliTest *cli)
   g_clear_pointer (&cli->result, sk_test_result_free);
   g_clear_error (&cli->error);
   g_clear_pointer (&cli->password, sk_secret_free);
+  g_clear_object (&cli->signer);
+  g_clear_pointer (&cli->send_result, sk_send_result_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliTest, cli_test_clear)
@@ -386,6 +420,43 @@ lookup_password (CliTest      *cli,
     }
 
   return g_steal_pointer (&cli->password);
+}
+
+/* The passwords the account logs in with, from standard input or the
+ * keyring, set on account; FALSE with a problem to print. */
+static gboolean
+set_passwords (CliTest    *cli,
+               SkAccount  *account,
+               gboolean    password_stdin,
+               char      **problem)
+{
+  g_auto(Passwords) passwords = { NULL, };
+  gboolean separate = has_separate_outgoing_login (account);
+
+  if (password_stdin)
+    {
+      if (!read_stdin_passwords (separate, &passwords, problem))
+        return FALSE;
+    }
+  else
+    {
+      passwords.incoming = lookup_password (cli, account, SK_SECRET_INCOMING, problem);
+      if (passwords.incoming == NULL)
+        return FALSE;
+      if (separate)
+        {
+          passwords.outgoing = lookup_password (cli, account, SK_SECRET_OUTGOING, problem);
+          if (passwords.outgoing == NULL)
+            return FALSE;
+        }
+    }
+
+  sk_account_set_password (account, passwords.incoming);
+  if (separate)
+    sk_account_set_outgoing_password (account, passwords.outgoing != NULL
+                                               ? passwords.outgoing : passwords.incoming);
+
+  return TRUE;
 }
 
 static const char *
@@ -479,12 +550,10 @@ run_test (SkAccount              *account,
           const SkCliTestOptions *options)
 {
   g_auto(CliTest) cli = { NULL, };
-  g_auto(Passwords) passwords = { NULL, };
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GSource) interrupt = NULL;
   g_autofree char *problem = NULL;
-  gboolean separate = has_separate_outgoing_login (account);
   SkTestOptions test_options = { options->cafile };
   int status;
 
@@ -492,28 +561,8 @@ run_test (SkAccount              *account,
   cli.context = context;
   cli.json = options->json;
 
-  if (options->password_stdin)
-    {
-      if (!read_stdin_passwords (separate, &passwords, &problem))
-        goto usage;
-    }
-  else
-    {
-      passwords.incoming = lookup_password (&cli, account, SK_SECRET_INCOMING, &problem);
-      if (passwords.incoming == NULL)
-        goto usage;
-      if (separate)
-        {
-          passwords.outgoing = lookup_password (&cli, account, SK_SECRET_OUTGOING, &problem);
-          if (passwords.outgoing == NULL)
-            goto usage;
-        }
-    }
-
-  sk_account_set_password (account, passwords.incoming);
-  if (separate)
-    sk_account_set_outgoing_password (account, passwords.outgoing != NULL
-                                               ? passwords.outgoing : passwords.incoming);
+  if (!set_passwords (&cli, account, options->password_stdin, &problem))
+    goto usage;
 
   /* Ctrl+C ends the test as the Cancel button does. */
   interrupt = g_unix_signal_source_new (SIGINT);
@@ -600,4 +649,542 @@ sk_cli_test_file (const char             *path,
     }
 
   return run_test (account, options);
+}
+
+/* Check a certificate */
+
+/* One line of a --check-certificate password, which may be empty (a .p12
+ * exported without one); NULL with a problem to print. */
+static char *
+read_stdin_certificate_password (char **problem)
+{
+  char *data = read_stdin (problem);
+  char *password;
+
+  if (data == NULL)
+    return NULL;
+
+  if (strchr (data, '\n') != NULL)
+    {
+      *problem = g_strdup (_("Standard input holds more than one line. Give the password "
+                             "on one line."));
+      stdin_free (data);
+      return NULL;
+    }
+
+  password = g_strdup (data);
+  stdin_free (data);
+
+  return password;
+}
+
+static const char *
+error_to_string (const GError *error)
+{
+  g_autoptr(GEnumClass) enum_class = g_type_class_ref (SK_TYPE_CERTIFICATE_ERROR);
+  GEnumValue *value = g_enum_get_value (enum_class, error->code);
+
+  g_assert (error->domain == SK_CERTIFICATE_ERROR && value != NULL);
+
+  /* The class outlives this reference: the type is static. */
+  return value->value_nick;
+}
+
+/*
+ * The JSON of --check-certificate, one object:
+ *
+ *   { "subject": "CN=…", "emails": ["…"], "issuer": "CN=…",
+ *     "not_before": "2025-03-03T12:00:00Z", "not_after": "…",
+ *     "sha256": "AB:CD:…", "status": "valid", "message": "…",
+ *     "chain": { "ok": true, "message": "…" } }
+ *
+ * status is a certificate status or, when the file could not be opened,
+ * "bad-password" or "unreadable"; then every field but status and message
+ * is null.  Scripts rely on these names: add fields, never rename them.
+ */
+static char *
+certificate_to_json (SkCertificate *certificate,
+                     const char    *status,
+                     const char    *message,
+                     const char    *chain_message,
+                     gboolean       chain_ok)
+{
+  GString *out = g_string_new ("{");
+  const char * const *emails = certificate != NULL
+                               ? sk_certificate_get_emails (certificate) : NULL;
+
+  sk_json_key (out, "subject");
+  sk_json_string (out, certificate != NULL ? sk_certificate_get_subject (certificate) : NULL);
+  g_string_append_c (out, ',');
+  sk_json_key (out, "emails");
+  if (emails != NULL)
+    {
+      g_string_append_c (out, '[');
+      for (guint i = 0; emails[i] != NULL; i++)
+        {
+          if (i > 0)
+            g_string_append_c (out, ',');
+          sk_json_string (out, emails[i]);
+        }
+      g_string_append_c (out, ']');
+    }
+  else
+    {
+      g_string_append (out, "null");
+    }
+  g_string_append_c (out, ',');
+  sk_json_key (out, "issuer");
+  sk_json_string (out, certificate != NULL ? sk_certificate_get_issuer (certificate) : NULL);
+  g_string_append_c (out, ',');
+  sk_json_key (out, "not_before");
+  sk_json_date (out, certificate != NULL ? sk_certificate_get_not_before (certificate) : NULL);
+  g_string_append_c (out, ',');
+  sk_json_key (out, "not_after");
+  sk_json_date (out, certificate != NULL ? sk_certificate_get_not_after (certificate) : NULL);
+  g_string_append_c (out, ',');
+  sk_json_key (out, "sha256");
+  sk_json_string (out, certificate != NULL ? sk_certificate_get_sha256 (certificate) : NULL);
+  g_string_append_c (out, ',');
+  sk_json_key (out, "status");
+  sk_json_string (out, status);
+  g_string_append_c (out, ',');
+  sk_json_key (out, "message");
+  sk_json_string (out, message);
+  g_string_append_c (out, ',');
+  sk_json_key (out, "chain");
+  if (certificate != NULL)
+    {
+      g_string_append_c (out, '{');
+      sk_json_key (out, "ok");
+      sk_json_bool (out, chain_ok);
+      g_string_append_c (out, ',');
+      sk_json_key (out, "message");
+      sk_json_string (out, chain_message);
+      g_string_append_c (out, '}');
+    }
+  else
+    {
+      g_string_append (out, "null");
+    }
+  g_string_append (out, "}\n");
+
+  return g_string_free (out, FALSE);
+}
+
+static char *
+format_date (GDateTime *date)
+{
+  g_autoptr(GDateTime) local = NULL;
+
+  if (date == NULL)
+    return g_strdup (_("unknown"));
+
+  local = g_date_time_to_local (date);
+  /* TRANSLATORS: a date and time, "3 March 2026, 14:05", in
+   * g_date_time_format() codes.
+   * xgettext:no-c-format */
+  return g_date_time_format (local, _("%-d %B %Y, %H:%M"));
+}
+
+static void
+print_certificate (SkCertificate *certificate,
+                   const char    *message,
+                   const char    *chain_message)
+{
+  const char * const *emails = sk_certificate_get_emails (certificate);
+  g_autofree char *addresses = g_strjoinv (", ", (GStrv) emails);
+  g_autofree char *from = format_date (sk_certificate_get_not_before (certificate));
+  g_autofree char *until = format_date (sk_certificate_get_not_after (certificate));
+
+  g_print (_("Subject: %s\n"), sk_certificate_get_subject (certificate));
+  g_print (_("E-mail: %s\n"), emails[0] != NULL ? addresses : _("none"));
+  g_print (_("Issuer: %s\n"), sk_certificate_get_issuer (certificate));
+  g_print (_("Valid from: %s\n"), from);
+  g_print (_("Valid to: %s\n"), until);
+  g_print (_("SHA-256: %s\n"), sk_certificate_get_sha256 (certificate));
+  g_print (_("Trust: %s\n"), chain_message);
+  g_print (_("Status: %s\n"), message);
+}
+
+int
+sk_cli_check_certificate (const char                    *path,
+                          const SkCliCertificateOptions *options)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) chain_error = NULL;
+  g_autoptr(SkCertificate) certificate = NULL;
+  g_autofree char *display_path = NULL;
+  g_autofree char *problem = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *json = NULL;
+  const char *chain_message;
+  SkCertificateStatus status;
+  gboolean chain_ok;
+  char *password = NULL;
+
+  g_return_val_if_fail (path != NULL, SK_EXIT_USAGE);
+  g_return_val_if_fail (options != NULL, SK_EXIT_USAGE);
+
+  display_path = g_filename_display_name (path);
+
+  if (options->password_stdin)
+    {
+      password = read_stdin_certificate_password (&problem);
+      if (password == NULL)
+        {
+          print_problem (NULL, problem);
+          return SK_EXIT_USAGE;
+        }
+    }
+
+  certificate = sk_certificate_new_from_file (path, password, &error);
+  g_clear_pointer (&password, sk_secret_free);
+
+  if (certificate == NULL)
+    {
+      gboolean bad_password = g_error_matches (error, SK_CERTIFICATE_ERROR,
+                                               SK_CERTIFICATE_ERROR_BAD_PASSWORD);
+
+      /* No password was tried: none to type again. */
+      if (bad_password && !options->password_stdin)
+        message = g_strdup (_("This file is protected with a password. Give it on one line "
+                              "on standard input, with --password-stdin."));
+      else
+        message = g_strdup (error->message);
+
+      if (options->json)
+        {
+          json = certificate_to_json (NULL, error_to_string (error), message, NULL, FALSE);
+          print_data (json);
+        }
+      else
+        {
+          print_problem (display_path, message);
+        }
+
+      return bad_password ? SK_EXIT_FAILED : SK_EXIT_USAGE;
+    }
+
+  chain_ok = sk_certificate_verify_chain (certificate, options->cafile, &chain_error);
+  if (g_error_matches (chain_error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
+    {
+      print_problem (NULL, chain_error->message);
+      return SK_EXIT_USAGE;
+    }
+  chain_message = chain_ok
+                  ? _("Issued by a trusted certification authority.")
+                  : chain_error->message;
+
+  status = sk_certificate_get_status (certificate, options->email, NULL);
+  message = sk_certificate_describe_status (certificate, status);
+
+  if (options->json)
+    {
+      json = certificate_to_json (certificate, sk_certificate_status_to_string (status),
+                                  message, chain_message, chain_ok);
+      print_data (json);
+    }
+  else
+    {
+      print_certificate (certificate, message, chain_message);
+    }
+
+  return status == SK_CERTIFICATE_STATUS_VALID ? SK_EXIT_OK : SK_EXIT_FAILED;
+}
+
+/* Signing certificates and the test message */
+
+static void
+certificate_stored (GObject      *source_object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  CliTest *cli = user_data;
+
+  sk_certificate_store_add_finish (result, &cli->error);
+  cli->done = TRUE;
+}
+
+/* account's certificates with sha256 added at the end, when not there. */
+static void
+add_certificate (SkAccount  *account,
+                 const char *sha256)
+{
+  const char * const *certificates = sk_account_get_certificates (account);
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) added = NULL;
+
+  if (g_strv_contains (certificates, sha256))
+    return;
+
+  builder = g_strv_builder_new ();
+  g_strv_builder_addv (builder, (const char **) certificates);
+  g_strv_builder_add (builder, sha256);
+  added = g_strv_builder_end (builder);
+  sk_account_set_certificates (account, (const char * const *) added);
+}
+
+int
+sk_cli_import_certificate (SkAccountStore *store,
+                           const char     *path,
+                           const char     *account_name,
+                           gboolean        password_stdin)
+{
+  g_auto(CliTest) cli = { NULL, };
+  g_autoptr(GMainContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SkCertificate) certificate = NULL;
+  g_autoptr(SkAccount) account = NULL;
+  g_autofree char *display_path = NULL;
+  g_autofree char *problem = NULL;
+  g_autofree char *message = NULL;
+  const char *sha256;
+  gboolean made_default = FALSE;
+  SkCertificateStatus status;
+  SkAccount *saved;
+  char *password = NULL;
+  int exit_status;
+
+  g_return_val_if_fail (SK_IS_ACCOUNT_STORE (store), SK_EXIT_USAGE);
+  g_return_val_if_fail (path != NULL, SK_EXIT_USAGE);
+  g_return_val_if_fail (account_name != NULL, SK_EXIT_USAGE);
+
+  display_path = g_filename_display_name (path);
+
+  saved = find_account (store, account_name, SK_EXIT_USAGE, &exit_status);
+  if (saved == NULL)
+    return exit_status;
+
+  if (password_stdin)
+    {
+      password = read_stdin_certificate_password (&problem);
+      if (password == NULL)
+        {
+          print_problem (NULL, problem);
+          return SK_EXIT_USAGE;
+        }
+    }
+
+  certificate = sk_certificate_new_from_file (path, password, &error);
+  g_clear_pointer (&password, sk_secret_free);
+  if (certificate == NULL)
+    {
+      /* No password was tried: none to type again. */
+      if (g_error_matches (error, SK_CERTIFICATE_ERROR, SK_CERTIFICATE_ERROR_BAD_PASSWORD)
+          && !password_stdin)
+        print_problem (display_path,
+                       _("This file is protected with a password. Give it on one line "
+                         "on standard input, with --password-stdin."));
+      else
+        print_problem (display_path, error->message);
+      /* As with --check-certificate: a wrong password is no bad input. */
+      return g_error_matches (error, SK_CERTIFICATE_ERROR, SK_CERTIFICATE_ERROR_BAD_PASSWORD)
+             ? SK_EXIT_FAILED : SK_EXIT_USAGE;
+    }
+
+  /* Stored before the account names it: an account never points at a
+   * certificate that is not there. */
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+  cli.context = context;
+  sk_certificate_store_add_async (certificate, NULL, certificate_stored, &cli);
+  wait_until_done (&cli);
+  g_main_context_pop_thread_default (context);
+
+  if (cli.error != NULL)
+    {
+      print_problem (NULL, cli.error->message);
+      return SK_EXIT_FAILED;
+    }
+
+  sha256 = sk_certificate_get_sha256 (certificate);
+  account = sk_account_copy (saved);
+  add_certificate (account, sha256);
+  if (sk_account_get_default_certificate (account)[0] == '\0')
+    {
+      sk_account_set_default_certificate (account, sha256);
+      made_default = TRUE;
+    }
+
+  sk_account_store_put (store, account);
+  if (!sk_account_store_save (store, &error))
+    {
+      print_problem (NULL, error->message);
+      return SK_EXIT_FAILED;
+    }
+
+  status = sk_certificate_get_status (certificate, sk_account_get_email (account), NULL);
+  message = sk_certificate_describe_status (certificate, status);
+
+  /* Translators: the first %s is whose certificate it is, the second the
+   * account's name */
+  g_print (_("Imported the certificate of %s for “%s”.\n"),
+           sk_certificate_get_display_name (certificate), sk_account_get_name (account));
+  if (made_default)
+    g_print (_("It is the account’s default certificate now.\n"));
+  g_print (_("Status: %s\n"), message);
+
+  return SK_EXIT_OK;
+}
+
+static void
+signer_loaded (GObject      *source_object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  CliTest *cli = user_data;
+
+  cli->signer = sk_certificate_store_load_finish (result, &cli->error);
+  cli->done = TRUE;
+}
+
+/* The account's default certificate with its private key, in cli->signer;
+ * FALSE with a problem to print when it cannot sign. */
+static gboolean
+load_signer (CliTest    *cli,
+             SkAccount  *account,
+             char      **problem)
+{
+  const char *sha256 = sk_account_get_default_certificate (account);
+  g_autofree char *why = NULL;
+  SkCertificateStatus status;
+
+  if (sha256[0] == '\0')
+    {
+      *problem = g_strdup_printf (_("Signing is on for “%s”, but it has no default certificate. "
+                                    "Import one with --import-certificate FILE --account NAME, "
+                                    "or turn signing off."),
+                                  sk_account_get_name (account));
+      return FALSE;
+    }
+
+  sk_certificate_store_load_async (sha256, NULL, signer_loaded, cli);
+  wait_until_done (cli);
+
+  if (cli->error != NULL)
+    {
+      /* Translators: %s says why */
+      *problem = g_strdup_printf (_("Signing is on, but the default certificate cannot be "
+                                    "used: %s"), cli->error->message);
+      g_clear_error (&cli->error);
+      return FALSE;
+    }
+
+  status = sk_certificate_get_status (cli->signer, sk_account_get_email (account), NULL);
+  if (status != SK_CERTIFICATE_STATUS_VALID)
+    {
+      why = sk_certificate_describe_status (cli->signer, status);
+      *problem = g_strdup_printf (_("Signing is on, but the default certificate cannot be "
+                                    "used: %s"), why);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+message_sent (GObject      *source_object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  CliTest *cli = user_data;
+
+  cli->send_result = sk_test_message_send_finish (result, &cli->error);
+  cli->done = TRUE;
+}
+
+int
+sk_cli_send_test (SkAccountStore         *store,
+                  const char             *name,
+                  const SkCliTestOptions *options)
+{
+  g_auto(CliTest) cli = { NULL, };
+  g_autoptr(GMainContext) context = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GSource) interrupt = NULL;
+  g_autoptr(SkAccount) account = NULL;
+  g_autoptr(GBytes) message = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *problem = NULL;
+  SkTestOptions test_options = { options->cafile };
+  SkAccount *saved;
+  int status;
+
+  g_return_val_if_fail (SK_IS_ACCOUNT_STORE (store), SK_EXIT_USAGE);
+  g_return_val_if_fail (name != NULL, SK_EXIT_USAGE);
+  g_return_val_if_fail (options != NULL, SK_EXIT_USAGE);
+
+  saved = find_account (store, name, SK_EXIT_USAGE, &status);
+  if (saved == NULL)
+    return status;
+
+  /* The password goes into a copy, not into the store's account. */
+  account = sk_account_copy (saved);
+
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+  cli.context = context;
+  cli.json = options->json;
+
+  status = SK_EXIT_USAGE;
+  if (sk_account_get_outgoing_auth (account)
+      && !set_passwords (&cli, account, options->password_stdin, &problem))
+    goto out;
+
+  /* Never unsigned when the account signs: what arrives would mislead. */
+  status = SK_EXIT_FAILED;
+  if (sk_account_get_sign (account) && !load_signer (&cli, account, &problem))
+    goto out;
+
+  message = sk_test_message_build (account, cli.signer, NULL, NULL, &error);
+  if (message == NULL)
+    {
+      problem = g_strdup (error->message);
+      goto out;
+    }
+
+  /* Ctrl+C ends the sending as the Cancel button does. */
+  interrupt = g_unix_signal_source_new (SIGINT);
+  g_source_set_callback (interrupt, interrupted, cancellable, NULL);
+  g_source_attach (interrupt, context);
+
+  sk_test_message_send_async (account, message, &test_options,
+                              options->json ? NULL : print_step, NULL, NULL,
+                              cancellable, message_sent, &cli);
+  wait_until_done (&cli);
+  g_source_destroy (interrupt);
+
+  if (cli.error != NULL)
+    {
+      problem = g_strdup (cli.error->message);
+      status = SK_EXIT_USAGE;
+      goto out;
+    }
+
+  if (options->json)
+    {
+      g_autofree char *json = sk_send_result_to_json (cli.send_result);
+
+      print_data (json);
+      print_data ("\n");
+    }
+  else
+    {
+      print_side (cli.send_result->side);
+      if (cli.send_result->final_reply != NULL)
+        {
+          g_autofree char *reply = g_strdup (cli.send_result->final_reply);
+
+          g_strdelimit (reply, "\r\n", ' ');
+          g_print (_("The server’s answer to the message: %s\n"), reply);
+        }
+    }
+
+  status = cli.send_result->sent ? SK_EXIT_OK : SK_EXIT_FAILED;
+
+out:
+  if (problem != NULL)
+    print_problem (NULL, problem);
+  g_main_context_pop_thread_default (context);
+  return status;
 }

@@ -47,4 +47,46 @@ int sk_cli_test      (SkAccountStore         *store,
 int sk_cli_test_file (const char             *path,
                       const SkCliTestOptions *options);
 
+typedef struct
+{
+  /* Check that the certificate is for this address, or NULL for none. */
+  const char *email;
+  /* Read the file's password (PKCS#12, or an encrypted PEM key) from
+   * standard input: one line, which may be empty.  Without it, no
+   * password is tried. */
+  gboolean    password_stdin;
+  /* Also trust the CA certificates in this PEM file, or NULL. */
+  const char *cafile;
+  /* The result as one JSON object on stdout. */
+  gboolean    json;
+} SkCliCertificateOptions;
+
+/* --check-certificate FILE: what the certificate says and whether it can
+ * sign mail (from email).  0: it can, 1: it cannot (the password included),
+ * 2: the file cannot be read, or bad usage. */
+int sk_cli_check_certificate (const char                    *path,
+                              const SkCliCertificateOptions *options);
+
+/* --import-certificate FILE --account NAME: stores the certificate (its
+ * key encrypted, the passphrase in the keyring), adds it to the account,
+ * makes it the default when the account has none, and prints its status
+ * for the account's address.  password_stdin: the file's password on
+ * standard input, one line.  0: imported, 1: not (a wrong or missing
+ * password, or no keyring to keep its key), 2: bad usage, no such account,
+ * or a file that cannot be read. */
+int sk_cli_import_certificate (SkAccountStore *store,
+                               const char     *path,
+                               const char     *account_name,
+                               gboolean        password_stdin);
+
+/* --send-test NAME: a test message from and to the account's address
+ * through its outgoing server, signed with the default certificate when
+ * the account signs.  Options and passwords as for --test.  Steps go to
+ * stderr, the outcome and the server's answer to stdout.  0: the server
+ * accepted the message, 1: it did not, or signing is on without a usable
+ * certificate, 2: bad usage. */
+int sk_cli_send_test         (SkAccountStore         *store,
+                              const char             *name,
+                              const SkCliTestOptions *options);
+
 G_END_DECLS

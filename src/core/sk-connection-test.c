@@ -15,7 +15,9 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include "sk-connection-test.h"
+#include "sk-certificate.h"
+#include "sk-connection-test-private.h"
+#include "sk-json.h"
 #include "sk-transcript.h"
 
 /*
@@ -35,6 +37,10 @@
  * Steps are told apart as libcurl reaches them: its timers for name
  * resolution and TLS, its "Connected to" note for the TCP connection, and
  * the exchange itself (read by SkTranscript) for the greeting and the login.
+ *
+ * Sending a test message (sk_connection_send_async()) is the outgoing side
+ * with CONNECT_ONLY off: the same connection, checks and login, then MAIL,
+ * RCPT and DATA, followed in the exchange as they happen.
  */
 
 G_DEFINE_QUARK (sk-connection-test-error-quark, sk_connection_test_error)
@@ -50,6 +56,14 @@ init_libraries (gpointer data)
     g_error ("libcurl cannot start: %s", curl_easy_strerror (code));
 
   return NULL;
+}
+
+static void
+ensure_libraries (void)
+{
+  static GOnce init_once = G_ONCE_INIT;
+
+  g_once (&init_once, init_libraries, NULL);
 }
 
 /* The caller's end: where progress goes. */
@@ -118,6 +132,17 @@ dispatch_progress (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Where a message is on its way: the command whose reply is awaited. */
+typedef enum
+{
+  SEND_NONE,
+  SEND_MAIL,     /* MAIL FROM */
+  SEND_RCPT,     /* RCPT TO */
+  SEND_DATA,     /* DATA */
+  SEND_MESSAGE,  /* the message and its end, "." */
+  SEND_DONE,
+} SendStage;
+
 /* One side's test: inputs copied on the main thread, then the worker's. */
 typedef struct
 {
@@ -153,6 +178,18 @@ typedef struct
   SkCertificateInfo  *certificate;
   int                 verify_error;
   gboolean            pin_mismatch;
+
+  /* A message to send once logged in, or NULL for a connection test. */
+  GBytes             *message;
+  char               *envelope;        /* "<address>", sender and recipient */
+  struct curl_slist  *recipients;
+  gsize               message_offset;  /* how much libcurl has read */
+  SendStage           send_stage;
+  SendStage           refused_at;      /* SEND_NONE unless a reply said no */
+  char               *send_reply;      /* the reply that ended the sending */
+  char               *final_reply;     /* the reply to the message's end */
+  gboolean            sent;
+  gboolean            unauthenticated; /* the server offered no login */
 } SideJob;
 
 static void
@@ -191,6 +228,11 @@ side_job_free (SideJob *job)
   g_clear_object (&job->cancellable);
   g_clear_pointer (&job->transcript, sk_transcript_free);
   certificate_info_free (job->certificate);
+  g_clear_pointer (&job->message, g_bytes_unref);
+  g_free (job->envelope);
+  curl_slist_free_all (job->recipients);
+  g_free (job->send_reply);
+  g_free (job->final_reply);
   g_free (job);
 }
 
@@ -362,6 +404,75 @@ finish_steps (SideJob *job)
 /* libcurl's note once the TCP connection is up, before any TLS. */
 #define CONNECTED_NOTE "Connected to "
 
+static gboolean
+has_prefix_ci (const char *data,
+               size_t      size,
+               const char *prefix)
+{
+  size_t length = strlen (prefix);
+
+  return size >= length && g_ascii_strncasecmp (data, prefix, length) == 0;
+}
+
+/* Follows a message by the commands libcurl sends and the replies that
+ * end them: which one the server refused, and what it said to the
+ * message's end.  Called after the transcript has the line. */
+static void
+track_send (SideJob       *job,
+            curl_infotype  type,
+            const char    *data,
+            size_t         size)
+{
+  gboolean accepted;
+
+  if (type == CURLINFO_HEADER_OUT)
+    {
+      /* libcurl goes on without a login when the server offers none: the
+       * outcome is that, whatever the server says next. */
+      if (has_prefix_ci (data, size, "MAIL FROM:") && job->username != NULL
+          && !sk_transcript_get_exchange (job->transcript)->logged_in)
+        job->unauthenticated = TRUE;
+
+      if (has_prefix_ci (data, size, "MAIL FROM:"))
+        job->send_stage = SEND_MAIL;
+      else if (has_prefix_ci (data, size, "RCPT TO:"))
+        job->send_stage = SEND_RCPT;
+      else if (has_prefix_ci (data, size, "DATA"))
+        job->send_stage = SEND_DATA;
+      return;
+    }
+
+  if (job->send_stage == SEND_NONE || job->send_stage == SEND_DONE)
+    return;
+
+  /* Only the last line of a reply ("250 …", not "250-…") ends it. */
+  if (size < 3 || !g_ascii_isdigit (data[0]) || !g_ascii_isdigit (data[1])
+      || !g_ascii_isdigit (data[2]) || (size > 3 && data[3] == '-'))
+    return;
+
+  if (job->send_stage == SEND_DATA && data[0] == '3')
+    {
+      job->send_stage = SEND_MESSAGE;
+      return;
+    }
+
+  accepted = data[0] == '2';
+  if (accepted && job->send_stage != SEND_MESSAGE)
+    return;
+
+  /* The transcript's copy: password-free, its lines joined. */
+  g_free (job->send_reply);
+  job->send_reply = g_strdup (sk_transcript_get_last_reply (job->transcript));
+  if (job->send_stage == SEND_MESSAGE)
+    job->final_reply = g_strdup (job->send_reply);
+
+  if (accepted)
+    job->sent = TRUE;
+  else
+    job->refused_at = job->send_stage;
+  job->send_stage = SEND_DONE;
+}
+
 static int
 debug_cb (CURL          *easy,
           curl_infotype  type,
@@ -384,10 +495,14 @@ debug_cb (CURL          *easy,
 
     case CURLINFO_HEADER_IN:
       sk_transcript_feed (job->transcript, SK_LINE_SERVER, data, size);
+      if (job->message != NULL)
+        track_send (job, type, data, size);
       break;
 
     case CURLINFO_HEADER_OUT:
       sk_transcript_feed (job->transcript, SK_LINE_CLIENT, data, size);
+      if (job->message != NULL)
+        track_send (job, type, data, size);
       break;
 
     /* TLS records and payload: never kept. */
@@ -414,6 +529,29 @@ xferinfo_cb (void       *user_data,
   SideJob *job = user_data;
 
   return g_cancellable_is_cancelled (job->cancellable) ? 1 : 0;
+}
+
+/* The message, read by libcurl once the server has said "354" to DATA
+ * (libcurl itself doubles a leading dot and adds the final one). */
+static size_t
+read_cb (char   *buffer,
+         size_t  size,
+         size_t  n_items,
+         void   *user_data)
+{
+  SideJob *job = user_data;
+  gsize length;
+  const char *data = g_bytes_get_data (job->message, &length);
+  gsize chunk = MIN (size * n_items, length - job->message_offset);
+
+  /* Not to a server that took no login (see track_send()). */
+  if (job->unauthenticated)
+    return CURL_READFUNC_ABORT;
+
+  memcpy (buffer, data + job->message_offset, chunk);
+  job->message_offset += chunk;
+
+  return chunk;
 }
 
 /* Certificates */
@@ -479,62 +617,20 @@ system_trust (void)
   return &trust;
 }
 
-static char *
-name_to_string (const X509_NAME *name)
-{
-  BIO *bio = BIO_new (BIO_s_mem ());
-  char *data = NULL;
-  long length;
-  char *text;
-
-  /* RFC 2253 form ("CN=mail.example.com,O=Example"), UTF-8 kept as is. */
-  X509_NAME_print_ex (bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
-  length = BIO_get_mem_data (bio, &data);
-  text = g_utf8_make_valid (data != NULL ? data : "", length);
-  BIO_free (bio);
-
-  return text;
-}
-
-static GDateTime *
-asn1_time_to_date_time (const ASN1_TIME *time)
-{
-  struct tm tm = { 0, };
-
-  if (time == NULL || !ASN1_TIME_to_tm (time, &tm))
-    return NULL;
-
-  return g_date_time_new_utc (tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                              tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
-static char *
-fingerprint (X509 *cert)
-{
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  GString *text;
-
-  if (!X509_digest (cert, EVP_sha256 (), digest, &length))
-    return NULL;
-
-  text = g_string_new (NULL);
-  for (unsigned int i = 0; i < length; i++)
-    g_string_append_printf (text, i > 0 ? ":%02X" : "%02X", digest[i]);
-
-  return g_string_free (text, FALSE);
-}
-
+/* The same reading of a certificate as the signing certificates get. */
 static SkCertificateInfo *
 certificate_info_new (X509 *cert)
 {
+  g_autoptr(SkCertificate) certificate = sk_certificate_new_from_x509 (cert, NULL, NULL);
+  GDateTime *not_before = sk_certificate_get_not_before (certificate);
+  GDateTime *not_after = sk_certificate_get_not_after (certificate);
   SkCertificateInfo *info = g_new0 (SkCertificateInfo, 1);
 
-  info->subject = name_to_string (X509_get_subject_name (cert));
-  info->issuer = name_to_string (X509_get_issuer_name (cert));
-  info->not_before = asn1_time_to_date_time (X509_get0_notBefore (cert));
-  info->not_after = asn1_time_to_date_time (X509_get0_notAfter (cert));
-  info->sha256 = fingerprint (cert);
+  info->subject = g_strdup (sk_certificate_get_subject (certificate));
+  info->issuer = g_strdup (sk_certificate_get_issuer (certificate));
+  info->not_before = not_before != NULL ? g_date_time_ref (not_before) : NULL;
+  info->not_after = not_after != NULL ? g_date_time_ref (not_after) : NULL;
+  info->sha256 = g_strdup (sk_certificate_get_sha256 (certificate));
 
   return info;
 }
@@ -680,6 +776,7 @@ login_options (SkAuthMethod method)
 static CURL *
 make_handle (SideJob  *job,
              gboolean  with_login,
+             gboolean  send,
              long      timeout_ms)
 {
   CURL *easy = curl_easy_init ();
@@ -695,7 +792,7 @@ make_handle (SideJob  *job,
 
   curl_easy_setopt (easy, CURLOPT_URL, url);
   curl_easy_setopt (easy, CURLOPT_PROTOCOLS_STR, "imap,imaps,pop3,pop3s,smtp,smtps");
-  curl_easy_setopt (easy, CURLOPT_CONNECT_ONLY, 1L);
+  curl_easy_setopt (easy, CURLOPT_CONNECT_ONLY, send ? 0L : 1L);
   curl_easy_setopt (easy, CURLOPT_NOSIGNAL, 1L);
   /* libcurl 7.88 has STARTTLS flaws on reused connections. */
   curl_easy_setopt (easy, CURLOPT_FRESH_CONNECT, 1L);
@@ -738,6 +835,17 @@ make_handle (SideJob  *job,
       curl_easy_setopt (easy, CURLOPT_LOGIN_OPTIONS, login_options (job->auth_method));
     }
 
+  if (send)
+    {
+      curl_easy_setopt (easy, CURLOPT_MAIL_FROM, job->envelope);
+      curl_easy_setopt (easy, CURLOPT_MAIL_RCPT, job->recipients);
+      curl_easy_setopt (easy, CURLOPT_UPLOAD, 1L);
+      curl_easy_setopt (easy, CURLOPT_INFILESIZE_LARGE,
+                        (curl_off_t) g_bytes_get_size (job->message));
+      curl_easy_setopt (easy, CURLOPT_READFUNCTION, read_cb);
+      curl_easy_setopt (easy, CURLOPT_READDATA, job);
+    }
+
   return easy;
 }
 
@@ -750,6 +858,9 @@ run_connection (SideJob  *job,
   GPollFD cancel_fd = { -1, 0, 0 };
   gboolean have_cancel_fd;
   long timeout_ms;
+  /* Not on the first of two connections, which only reads what the
+   * server offers. */
+  gboolean send = job->message != NULL && (with_login || job->username == NULL);
 
   job->attempt_start = elapsed (job);
   sk_transcript_begin_connection (job->transcript);
@@ -760,7 +871,8 @@ run_connection (SideJob  *job,
   /* A second connection (security None) has what the first one left. */
   timeout_ms = MAX (job->timeout * 1000L - (long) (job->attempt_start * 1000), 1000L);
 
-  job->easy = make_handle (job, with_login, timeout_ms);
+  job->message_offset = 0;
+  job->easy = make_handle (job, with_login, send, timeout_ms);
   multi = curl_multi_init ();
   if (job->easy == NULL || multi == NULL)
     g_error ("libcurl cannot create a handle: out of memory");
@@ -810,8 +922,8 @@ run_connection (SideJob  *job,
   return code;
 }
 
-static void
-side_result_free (SkSideResult *side)
+void
+sk_side_result_free (SkSideResult *side)
 {
   if (side == NULL)
     return;
@@ -824,6 +936,39 @@ side_result_free (SkSideResult *side)
   g_free (side);
 }
 
+/* What a refusal of the message means, by the command refused. */
+static SkDiagnosis *
+diagnose_refusal (SideJob *job)
+{
+  SkDiagnosis *diagnosis = g_new0 (SkDiagnosis, 1);
+
+  diagnosis->code = SK_DIAGNOSIS_SERVER_ERROR;
+  if (job->send_reply != NULL && job->send_reply[0] == '4')
+    {
+      diagnosis->code = SK_DIAGNOSIS_TEMPORARY_FAILURE;
+      diagnosis->message = g_strdup (_("The server cannot take the message right now. "
+                                       "Wait a few minutes and send it again."));
+    }
+  else if (job->refused_at == SEND_MAIL)
+    {
+      diagnosis->message = g_strdup (_("The server does not let this account send mail from "
+                                       "its address. Check the e-mail address on tab 1: it "
+                                       "must be the address of this mailbox."));
+    }
+  else if (job->refused_at == SEND_RCPT)
+    {
+      diagnosis->message = g_strdup (_("The server does not take mail for this account’s "
+                                       "address. Check the e-mail address on tab 1."));
+    }
+  else
+    {
+      diagnosis->message = g_strdup (_("The server did not accept the message. "
+                                       "Show the details to your IT support."));
+    }
+
+  return diagnosis;
+}
+
 static SkSideResult *
 make_result (SideJob  *job,
              CURLcode  code)
@@ -831,7 +976,13 @@ make_result (SideJob  *job,
   SkSideResult *result = g_new0 (SkSideResult, 1);
   const SkExchange *exchange = sk_transcript_get_exchange (job->transcript);
   const char *last_reply = sk_transcript_get_last_reply (job->transcript);
-  SkDiagnosisInput input = {
+  SkDiagnosisInput input;
+
+  /* What the connection test says of a server that took no login. */
+  if (job->unauthenticated)
+    code = CURLE_OK;
+
+  input = (SkDiagnosisInput) {
     .protocol = job->protocol,
     .host = job->host,
     .port = job->port,
@@ -858,6 +1009,25 @@ make_result (SideJob  *job,
   memcpy (result->step_state, job->step_state, sizeof result->step_state);
   memcpy (result->step_seconds, job->step_seconds, sizeof result->step_seconds);
   result->diagnosis = sk_diagnose (&input);
+
+  /* The message, when there was one, is what the result speaks of; its
+   * reply, not the one to QUIT that came last. */
+  if (job->refused_at != SEND_NONE && !job->unauthenticated)
+    {
+      sk_diagnosis_free (result->diagnosis);
+      result->diagnosis = diagnose_refusal (job);
+    }
+  else if (job->sent)
+    {
+      sk_diagnosis_free (result->diagnosis);
+      result->diagnosis = g_new0 (SkDiagnosis, 1);
+      result->diagnosis->code = SK_DIAGNOSIS_OK;
+      result->diagnosis->message = g_strdup (_("The server accepted the test message. It should "
+                                               "arrive in this account’s mailbox shortly."));
+    }
+  if (job->send_reply != NULL)
+    last_reply = job->send_reply;
+
   result->ok = result->diagnosis->code == SK_DIAGNOSIS_OK;
   result->server_reply = g_strdup (last_reply);
   result->transcript = sk_transcript_to_string (job->transcript);
@@ -901,7 +1071,7 @@ side_thread (GTask        *task,
 
   finish_steps (job);
 
-  g_task_return_pointer (task, make_result (job, code), (GDestroyNotify) side_result_free);
+  g_task_return_pointer (task, make_result (job, code), (GDestroyNotify) sk_side_result_free);
 }
 
 /* Setting up */
@@ -929,7 +1099,7 @@ sk_test_result_free (SkTestResult *result)
 
   g_free (result->account_name);
   for (guint i = 0; i < SK_N_TEST_SIDES; i++)
-    side_result_free (result->sides[i]);
+    sk_side_result_free (result->sides[i]);
   g_free (result);
 }
 
@@ -1074,6 +1244,82 @@ side_job_new (SkTestSide    side,
   return job;
 }
 
+/* The login the outgoing server takes: none (NULL), the incoming one, or
+ * its own. */
+static void
+outgoing_login (SkAccount   *account,
+                const char **username,
+                const char **password)
+{
+  gboolean same = sk_account_get_outgoing_same_login (account);
+
+  *username = NULL;
+  *password = NULL;
+  if (!sk_account_get_outgoing_auth (account))
+    return;
+
+  *username = same ? sk_account_get_username (account) : sk_account_get_outgoing_username (account);
+  *password = same ? sk_account_get_password (account) : sk_account_get_outgoing_password (account);
+}
+
+static gboolean
+check_outgoing (SkAccount  *account,
+                GError    **error)
+{
+  const char *username;
+  const char *password;
+
+  outgoing_login (account, &username, &password);
+
+  return check_side (SK_TEST_SIDE_OUTGOING,
+                     sk_account_get_outgoing_host (account),
+                     sk_account_get_outgoing_port (account),
+                     sk_account_get_outgoing_security (account),
+                     sk_account_get_outgoing_plain_confirmed (account),
+                     username, password,
+                     error);
+}
+
+static Reporter *
+reporter_new (SkTestProgressFunc  progress,
+              gpointer            progress_data,
+              GDestroyNotify      progress_destroy,
+              GCancellable       *cancellable)
+{
+  Reporter *reporter = g_new0 (Reporter, 1);
+
+  g_atomic_ref_count_init (&reporter->ref_count);
+  reporter->context = g_main_context_ref_thread_default ();
+  /* Workers poll a cancellable whether or not the caller gave one. */
+  reporter->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
+  reporter->progress = progress;
+  reporter->progress_data = progress_data;
+  reporter->progress_destroy = progress_destroy;
+
+  return reporter;
+}
+
+static SideJob *
+outgoing_job_new (SkAccount *account,
+                  GPtrArray *extra_cas,
+                  Reporter  *reporter)
+{
+  const char *username;
+  const char *password;
+
+  outgoing_login (account, &username, &password);
+
+  return side_job_new (SK_TEST_SIDE_OUTGOING, SK_PROTOCOL_SMTP,
+                       sk_account_get_outgoing_host (account),
+                       sk_account_get_outgoing_port (account),
+                       sk_account_get_outgoing_security (account),
+                       sk_account_get_outgoing_auth_method (account),
+                       username, password,
+                       sk_account_get_outgoing_pinned_certificate (account),
+                       sk_account_get_timeout (account),
+                       extra_cas, reporter);
+}
+
 void
 sk_connection_test_async (SkAccount            *account,
                           const SkTestOptions  *options,
@@ -1084,33 +1330,22 @@ sk_connection_test_async (SkAccount            *account,
                           GAsyncReadyCallback   callback,
                           gpointer              user_data)
 {
-  static GOnce init_once = G_ONCE_INIT;
   g_autoptr(GTask) task = NULL;
   g_autoptr(GPtrArray) extra_cas = NULL;
   g_autoptr(GError) error = NULL;
   SideJob *jobs[SK_N_TEST_SIDES];
   Reporter *reporter;
   TestRun *run;
-  const char *out_user = NULL;
-  const char *out_password = NULL;
 
   g_return_if_fail (SK_IS_ACCOUNT (account));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  g_once (&init_once, init_libraries, NULL);
+  ensure_libraries ();
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, sk_connection_test_async);
   /* A cancelled test still has a result: it says "cancelled". */
   g_task_set_check_cancellable (task, FALSE);
-
-  if (sk_account_get_outgoing_auth (account))
-    {
-      gboolean same = sk_account_get_outgoing_same_login (account);
-
-      out_user = same ? sk_account_get_username (account) : sk_account_get_outgoing_username (account);
-      out_password = same ? sk_account_get_password (account) : sk_account_get_outgoing_password (account);
-    }
 
   if (!check_side (SK_TEST_SIDE_INCOMING,
                    sk_account_get_incoming_host (account),
@@ -1120,13 +1355,7 @@ sk_connection_test_async (SkAccount            *account,
                    sk_account_get_username (account),
                    sk_account_get_password (account),
                    &error)
-      || !check_side (SK_TEST_SIDE_OUTGOING,
-                      sk_account_get_outgoing_host (account),
-                      sk_account_get_outgoing_port (account),
-                      sk_account_get_outgoing_security (account),
-                      sk_account_get_outgoing_plain_confirmed (account),
-                      out_user, out_password,
-                      &error)
+      || !check_outgoing (account, &error)
       || (options != NULL && options->cafile != NULL
           && (extra_cas = load_cas (options->cafile, &error)) == NULL))
     {
@@ -1136,14 +1365,7 @@ sk_connection_test_async (SkAccount            *account,
       return;
     }
 
-  reporter = g_new0 (Reporter, 1);
-  g_atomic_ref_count_init (&reporter->ref_count);
-  reporter->context = g_main_context_ref_thread_default ();
-  /* Workers poll a cancellable whether or not the caller gave one. */
-  reporter->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
-  reporter->progress = progress;
-  reporter->progress_data = progress_data;
-  reporter->progress_destroy = progress_destroy;
+  reporter = reporter_new (progress, progress_data, progress_destroy, cancellable);
 
   jobs[SK_TEST_SIDE_INCOMING] =
     side_job_new (SK_TEST_SIDE_INCOMING,
@@ -1158,16 +1380,7 @@ sk_connection_test_async (SkAccount            *account,
                   sk_account_get_incoming_pinned_certificate (account),
                   sk_account_get_timeout (account),
                   extra_cas, reporter);
-  jobs[SK_TEST_SIDE_OUTGOING] =
-    side_job_new (SK_TEST_SIDE_OUTGOING, SK_PROTOCOL_SMTP,
-                  sk_account_get_outgoing_host (account),
-                  sk_account_get_outgoing_port (account),
-                  sk_account_get_outgoing_security (account),
-                  sk_account_get_outgoing_auth_method (account),
-                  out_user, out_password,
-                  sk_account_get_outgoing_pinned_certificate (account),
-                  sk_account_get_timeout (account),
-                  extra_cas, reporter);
+  jobs[SK_TEST_SIDE_OUTGOING] = outgoing_job_new (account, extra_cas, reporter);
 
   run = g_new0 (TestRun, 1);
   run->result = g_new0 (SkTestResult, 1);
@@ -1192,6 +1405,95 @@ sk_connection_test_finish (GAsyncResult  *result,
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sk_connection_test_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Sending a message */
+
+static void
+send_done (GObject      *source_object,
+           GAsyncResult *side_result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SideJob *job = g_task_get_task_data (G_TASK (side_result));
+  SkSendResult *result = g_new0 (SkSendResult, 1);
+
+  /* The worker is done with job: its fields are this thread's now. */
+  result->side = g_task_propagate_pointer (G_TASK (side_result), NULL);
+  result->sent = job->sent;
+  result->final_reply = g_strdup (job->final_reply);
+
+  g_task_return_pointer (task, result, (GDestroyNotify) sk_send_result_free);
+}
+
+void
+sk_connection_send_async (SkAccount            *account,
+                          GBytes               *message,
+                          const SkTestOptions  *options,
+                          SkTestProgressFunc    progress,
+                          gpointer              progress_data,
+                          GDestroyNotify        progress_destroy,
+                          GCancellable         *cancellable,
+                          GAsyncReadyCallback   callback,
+                          gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) side_task = NULL;
+  g_autoptr(GPtrArray) extra_cas = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *email;
+  Reporter *reporter;
+  SideJob *job;
+
+  g_return_if_fail (SK_IS_ACCOUNT (account));
+  g_return_if_fail (message != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  ensure_libraries ();
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sk_connection_send_async);
+  g_task_set_check_cancellable (task, FALSE);
+
+  email = sk_account_get_email (account);
+  if (!sk_email_is_valid (email))
+    invalid (&error, _("Enter a valid e-mail address on tab 1: the test message is sent "
+                       "from it and to it."));
+
+  if (error != NULL
+      || !check_outgoing (account, &error)
+      || (options != NULL && options->cafile != NULL
+          && (extra_cas = load_cas (options->cafile, &error)) == NULL))
+    {
+      if (progress_destroy != NULL)
+        progress_destroy (progress_data);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The task holds the reporter until the end, on this thread. */
+  reporter = reporter_new (progress, progress_data, progress_destroy, cancellable);
+  g_task_set_task_data (task, reporter, (GDestroyNotify) reporter_unref);
+
+  job = outgoing_job_new (account, extra_cas, reporter);
+  job->message = g_bytes_ref (message);
+  job->envelope = g_strdup_printf ("<%s>", email);
+  job->recipients = curl_slist_append (NULL, job->envelope);
+
+  side_task = g_task_new (NULL, NULL, send_done, g_object_ref (task));
+  g_task_set_source_tag (side_task, sk_connection_send_async);
+  g_task_set_task_data (side_task, job, (GDestroyNotify) side_job_free);
+  g_task_run_in_thread (side_task, side_thread);
+}
+
+SkSendResult *
+sk_connection_send_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sk_connection_send_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -1233,90 +1535,12 @@ sk_protocol_to_string (SkProtocol protocol)
 /* JSON */
 
 static void
-json_string (GString    *out,
-             const char *text)
-{
-  g_autofree char *valid = NULL;
-
-  if (text == NULL)
-    {
-      g_string_append (out, "null");
-      return;
-    }
-
-  if (!g_utf8_validate (text, -1, NULL))
-    text = valid = g_utf8_make_valid (text, -1);
-
-  g_string_append_c (out, '"');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      unsigned char c = *p;
-
-      switch (c)
-        {
-        case '"':
-          g_string_append (out, "\\\"");
-          break;
-        case '\\':
-          g_string_append (out, "\\\\");
-          break;
-        case '\b':
-          g_string_append (out, "\\b");
-          break;
-        case '\f':
-          g_string_append (out, "\\f");
-          break;
-        case '\n':
-          g_string_append (out, "\\n");
-          break;
-        case '\r':
-          g_string_append (out, "\\r");
-          break;
-        case '\t':
-          g_string_append (out, "\\t");
-          break;
-        default:
-          /* UTF-8 goes through as it is. */
-          if (c < 0x20)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, c);
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
-json_key (GString    *out,
-          const char *key)
-{
-  json_string (out, key);
-  g_string_append_c (out, ':');
-}
-
-static void
 json_seconds (GString *out,
               double   seconds)
 {
   char buffer[G_ASCII_DTOSTR_BUF_SIZE];
 
   g_string_append (out, g_ascii_formatd (buffer, sizeof buffer, "%.2f", MAX (seconds, 0)));
-}
-
-static void
-json_bool (GString  *out,
-           gboolean  value)
-{
-  g_string_append (out, value ? "true" : "false");
-}
-
-static void
-json_date (GString   *out,
-           GDateTime *date)
-{
-  g_autofree char *text = date != NULL ? g_date_time_format (date, "%Y-%m-%dT%H:%M:%SZ") : NULL;
-
-  json_string (out, text);
 }
 
 /* The steps in the order they ran: TLS comes after the greeting with
@@ -1350,13 +1574,13 @@ json_steps (GString      *out,
       first = FALSE;
 
       g_string_append_c (out, '{');
-      json_key (out, "step");
-      json_string (out, sk_test_step_to_string (step));
+      sk_json_key (out, "step");
+      sk_json_string (out, sk_test_step_to_string (step));
       g_string_append_c (out, ',');
-      json_key (out, "ok");
-      json_bool (out, state == SK_STEP_OK);
+      sk_json_key (out, "ok");
+      sk_json_bool (out, state == SK_STEP_OK);
       g_string_append_c (out, ',');
-      json_key (out, "seconds");
+      sk_json_key (out, "seconds");
       json_seconds (out, side->step_seconds[step]);
       g_string_append_c (out, '}');
     }
@@ -1374,26 +1598,26 @@ json_certificate (GString           *out,
     }
 
   g_string_append_c (out, '{');
-  json_key (out, "subject");
-  json_string (out, certificate->subject);
+  sk_json_key (out, "subject");
+  sk_json_string (out, certificate->subject);
   g_string_append_c (out, ',');
-  json_key (out, "issuer");
-  json_string (out, certificate->issuer);
+  sk_json_key (out, "issuer");
+  sk_json_string (out, certificate->issuer);
   g_string_append_c (out, ',');
-  json_key (out, "not_before");
-  json_date (out, certificate->not_before);
+  sk_json_key (out, "not_before");
+  sk_json_date (out, certificate->not_before);
   g_string_append_c (out, ',');
-  json_key (out, "not_after");
-  json_date (out, certificate->not_after);
+  sk_json_key (out, "not_after");
+  sk_json_date (out, certificate->not_after);
   g_string_append_c (out, ',');
-  json_key (out, "sha256");
-  json_string (out, certificate->sha256);
+  sk_json_key (out, "sha256");
+  sk_json_string (out, certificate->sha256);
   g_string_append_c (out, '}');
 }
 
-static void
-json_side (GString      *out,
-           SkSideResult *side)
+void
+sk_side_result_append_json (GString      *out,
+                            SkSideResult *side)
 {
   if (side == NULL)
     {
@@ -1402,52 +1626,52 @@ json_side (GString      *out,
     }
 
   g_string_append_c (out, '{');
-  json_key (out, "protocol");
-  json_string (out, sk_protocol_to_string (side->protocol));
+  sk_json_key (out, "protocol");
+  sk_json_string (out, sk_protocol_to_string (side->protocol));
   g_string_append_c (out, ',');
-  json_key (out, "host");
-  json_string (out, side->host);
+  sk_json_key (out, "host");
+  sk_json_string (out, side->host);
   g_string_append_c (out, ',');
-  json_key (out, "port");
+  sk_json_key (out, "port");
   g_string_append_printf (out, "%u", side->port);
   g_string_append_c (out, ',');
-  json_key (out, "security");
-  json_string (out, sk_security_to_string (side->security));
+  sk_json_key (out, "security");
+  sk_json_string (out, sk_security_to_string (side->security));
   g_string_append_c (out, ',');
-  json_key (out, "ok");
-  json_bool (out, side->ok);
+  sk_json_key (out, "ok");
+  sk_json_bool (out, side->ok);
   g_string_append_c (out, ',');
-  json_key (out, "seconds");
+  sk_json_key (out, "seconds");
   json_seconds (out, side->seconds);
   g_string_append_c (out, ',');
-  json_key (out, "steps");
+  sk_json_key (out, "steps");
   json_steps (out, side);
   g_string_append_c (out, ',');
-  json_key (out, "certificate");
+  sk_json_key (out, "certificate");
   json_certificate (out, side->certificate);
   g_string_append_c (out, ',');
 
-  json_key (out, "diagnosis");
+  sk_json_key (out, "diagnosis");
   if (side->diagnosis != NULL)
     {
       g_string_append_c (out, '{');
-      json_key (out, "code");
-      json_string (out, sk_diagnosis_code_to_string (side->diagnosis->code));
+      sk_json_key (out, "code");
+      sk_json_string (out, sk_diagnosis_code_to_string (side->diagnosis->code));
       g_string_append_c (out, ',');
-      json_key (out, "guide_step");
+      sk_json_key (out, "guide_step");
       if (side->diagnosis->guide_step > 0)
         g_string_append_printf (out, "%d", side->diagnosis->guide_step);
       else
         g_string_append (out, "null");
       g_string_append_c (out, ',');
-      json_key (out, "message");
-      json_string (out, side->diagnosis->message);
+      sk_json_key (out, "message");
+      sk_json_string (out, side->diagnosis->message);
       /* Only with a page to open: the documented shape stays as it is. */
       if (side->diagnosis->web_login_url != NULL)
         {
           g_string_append_c (out, ',');
-          json_key (out, "web_login_url");
-          json_string (out, side->diagnosis->web_login_url);
+          sk_json_key (out, "web_login_url");
+          sk_json_string (out, side->diagnosis->web_login_url);
         }
       g_string_append_c (out, '}');
     }
@@ -1457,11 +1681,11 @@ json_side (GString      *out,
     }
   g_string_append_c (out, ',');
 
-  json_key (out, "server_reply");
-  json_string (out, side->server_reply);
+  sk_json_key (out, "server_reply");
+  sk_json_string (out, side->server_reply);
   g_string_append_c (out, ',');
-  json_key (out, "transcript");
-  json_string (out, side->transcript);
+  sk_json_key (out, "transcript");
+  sk_json_string (out, side->transcript);
   g_string_append_c (out, '}');
 }
 
@@ -1473,17 +1697,17 @@ sk_test_result_to_json (SkTestResult *result)
   g_return_val_if_fail (result != NULL, NULL);
 
   out = g_string_new ("{");
-  json_key (out, "account");
-  json_string (out, result->account_name);
+  sk_json_key (out, "account");
+  sk_json_string (out, result->account_name);
   g_string_append_c (out, ',');
-  json_key (out, "ok");
-  json_bool (out, result->ok);
+  sk_json_key (out, "ok");
+  sk_json_bool (out, result->ok);
   g_string_append_c (out, ',');
-  json_key (out, "incoming");
-  json_side (out, result->sides[SK_TEST_SIDE_INCOMING]);
+  sk_json_key (out, "incoming");
+  sk_side_result_append_json (out, result->sides[SK_TEST_SIDE_INCOMING]);
   g_string_append_c (out, ',');
-  json_key (out, "outgoing");
-  json_side (out, result->sides[SK_TEST_SIDE_OUTGOING]);
+  sk_json_key (out, "outgoing");
+  sk_side_result_append_json (out, result->sides[SK_TEST_SIDE_OUTGOING]);
   g_string_append_c (out, '}');
 
   return g_string_free (out, FALSE);

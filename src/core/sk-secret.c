@@ -403,6 +403,24 @@ sk_secret_clear_finish (GAsyncResult  *result,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+GError *
+sk_secret_error_new (const GError *error,
+                     const char   *no_keyring,
+                     const char   *failed)
+{
+  g_return_val_if_fail (error != NULL, NULL);
+  g_return_val_if_fail (no_keyring != NULL, NULL);
+  g_return_val_if_fail (failed != NULL, NULL);
+
+  if (is_no_keyring_error (error))
+    {
+      g_debug ("No keyring: %s", error->message);
+      return g_error_new_literal (SK_SECRET_ERROR, SK_SECRET_ERROR_NO_KEYRING, no_keyring);
+    }
+
+  return failed_error (error, failed);
+}
+
 void
 sk_secret_free (char *password)
 {

@@ -58,7 +58,19 @@ void      sk_secret_clear_async     (const char          *account_id,
 gboolean  sk_secret_clear_finish    (GAsyncResult        *result,
                                      GError             **error);
 
+/* The error a libsecret call's error stands for, for other secrets than
+ * the passwords kept above: cancellation as it is; SK_SECRET_ERROR_NO_KEYRING
+ * with the message no_keyring when no Secret Service answered; anything else
+ * SK_SECRET_ERROR_FAILED with the message failed and the keyring's words. */
+GError   *sk_secret_error_new       (const GError        *error,
+                                     const char          *no_keyring,
+                                     const char          *failed);
+
 /* Wipes and frees a password. */
 void      sk_secret_free            (char                *password);
+
+/* A password or passphrase that g_autoptr() wipes when it goes. */
+typedef char SkSecretString;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SkSecretString, sk_secret_free)
 
 G_END_DECLS
