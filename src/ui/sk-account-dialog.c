@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "core/sk-certificate-store.h"
 #include "core/sk-detect.h"
 #include "core/sk-diagnosis.h"
 #include "core/sk-secret.h"
@@ -19,6 +20,7 @@
 #include "sk-general-page.h"
 #include "sk-gmail-guide.h"
 #include "sk-servers-page.h"
+#include "sk-widget-util.h"
 
 /* What the Gmail guide adds to the dialog's width: the pane and the space
  * before it. */
@@ -97,17 +99,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-set_css_class (GtkWidget  *widget,
-               const char *css_class,
-               gboolean    on)
-{
-  if (on)
-    gtk_widget_add_css_class (widget, css_class);
-  else
-    gtk_widget_remove_css_class (widget, css_class);
-}
-
-static void
 set_notice (SkAccountDialog *self,
             NoticeKind       kind,
             const char      *text)
@@ -123,11 +114,11 @@ set_notice (SkAccountDialog *self,
     gtk_image_set_from_icon_name (self->notice_icon,
                                   kind == NOTICE_ERROR ? "dialog-error-symbolic"
                                                        : "dialog-warning-symbolic");
-  set_css_class (GTK_WIDGET (self->notice_icon), "error-icon", kind == NOTICE_ERROR);
-  set_css_class (GTK_WIDGET (self->notice_icon), "warning-icon", kind == NOTICE_WARNING);
+  sk_widget_set_css_class (GTK_WIDGET (self->notice_icon), "error-icon", kind == NOTICE_ERROR);
+  sk_widget_set_css_class (GTK_WIDGET (self->notice_icon), "warning-icon", kind == NOTICE_WARNING);
 
   gtk_label_set_text (self->notice_label, text != NULL ? text : "");
-  set_css_class (GTK_WIDGET (self->notice_label), "error", kind == NOTICE_ERROR);
+  sk_widget_set_css_class (GTK_WIDGET (self->notice_label), "error", kind == NOTICE_ERROR);
 }
 
 static void
@@ -476,6 +467,35 @@ look_up_passwords (SkAccountDialog *self)
                           outgoing_looked_up, g_object_ref (self));
 }
 
+/* Signature certificates: the store keeps what saved accounts list */
+
+/* Saved: what tab 3 removed from the account, and what it imported but
+ * the account no longer lists, goes from the store. */
+static void
+forget_certificates_on_save (SkAccountDialog *self,
+                             SkAccount       *previous)
+{
+  g_auto(GStrv) imported = sk_certificates_page_dup_imported (SK_CERTIFICATES_PAGE (self->certificates_page));
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) candidates = NULL;
+
+  g_strv_builder_addv (builder, (const char **) imported);
+  if (previous != NULL)
+    g_strv_builder_addv (builder, (const char **) sk_account_get_certificates (previous));
+  candidates = g_strv_builder_end (builder);
+  sk_certificate_store_remove_unused (self->store, (const char * const *) candidates);
+}
+
+/* Not saved: what tab 3 imported goes again, unless a saved account
+ * lists it. */
+static void
+forget_certificates_unsaved (SkAccountDialog *self)
+{
+  g_auto(GStrv) imported = sk_certificates_page_dup_imported (SK_CERTIFICATES_PAGE (self->certificates_page));
+
+  sk_certificate_store_remove_unused (self->store, (const char * const *) imported);
+}
+
 /* Saving */
 
 /* The separate SMTP password, or NULL when there is no separate SMTP login:
@@ -603,6 +623,7 @@ ok_clicked (SkAccountDialog *self)
       return;
     }
 
+  forget_certificates_on_save (self, previous);
   store_passwords (self);
 }
 
@@ -768,6 +789,10 @@ sk_account_dialog_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   save_size (self);
+
+  /* Closed without saving (Cancel, or the application ending). */
+  if (self->state == STATE_EDITING && self->certificates_page != NULL)
+    forget_certificates_unsaved (self);
 
   if (self->discard_dialog != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->discard_dialog), (gpointer *) &self->discard_dialog);

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "core/sk-certificate-store.h"
 #include "core/sk-secret.h"
 
 #include "sk-account-dialog.h"
@@ -142,6 +143,9 @@ delete_response (SkAccountsWindow *self,
 
   sk_secret_clear_async (sk_account_get_id (account), self->cancellable,
                          secret_cleared, g_object_ref (self));
+  /* Its signature certificates go too, unless another account signs with
+   * them. */
+  sk_certificate_store_remove_unused (self->store, sk_account_get_certificates (account));
   g_object_unref (account);
 }
 

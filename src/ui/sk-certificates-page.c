@@ -6,13 +6,270 @@
 
 #include "config.h"
 
-#include "sk-certificates-page.h"
+#include <string.h>
 
-/* Certificates are not part of the account yet: the page explains what they
- * are for and shows the list only once there is something to list. */
+#include <glib/gi18n.h>
+
+#include "core/sk-certificate-store.h"
+#include "core/sk-secret.h"
+
+#include "sk-certificate-password.h"
+#include "sk-certificates-page.h"
+#include "sk-confirm-dialog.h"
+#include "sk-test-details.h"
+#include "sk-widget-util.h"
+
+/* One line of the list: a fingerprint the account names, and the stored
+ * certificate it stands for, or none when the store has lost its file. */
+#define SK_TYPE_CERTIFICATE_ROW (sk_certificate_row_get_type ())
+
+G_DECLARE_FINAL_TYPE (SkCertificateRow, sk_certificate_row, SK, CERTIFICATE_ROW, GObject)
+
+struct _SkCertificateRow
+{
+  GObject              parent_instance;
+
+  char                *sha256;
+  SkCertificate       *certificate;  /* NULL: not readable from the store */
+  char                *missing;      /* why not, when so */
+  char                *issuer_name;
+  SkCertificateStatus  status;
+  char                *sentence;     /* the status, or what is missing, said in full */
+  gboolean             is_default;
+  char                *trust;        /* what checking the issuer said; NULL until asked */
+};
+
+G_DEFINE_FINAL_TYPE (SkCertificateRow, sk_certificate_row, G_TYPE_OBJECT)
+
+enum {
+  ROW_CHANGED,
+  N_ROW_SIGNALS
+};
+
+static guint row_signals[N_ROW_SIGNALS];
+
+static void
+sk_certificate_row_finalize (GObject *object)
+{
+  SkCertificateRow *row = SK_CERTIFICATE_ROW (object);
+
+  g_free (row->sha256);
+  g_clear_object (&row->certificate);
+  g_free (row->missing);
+  g_free (row->issuer_name);
+  g_free (row->sentence);
+  g_free (row->trust);
+
+  G_OBJECT_CLASS (sk_certificate_row_parent_class)->finalize (object);
+}
+
+static void
+sk_certificate_row_class_init (SkCertificateRowClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = sk_certificate_row_finalize;
+
+  /* The status or the default mark changed: the cells draw it again. */
+  row_signals[ROW_CHANGED] =
+    g_signal_new ("changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+sk_certificate_row_init (SkCertificateRow *row)
+{
+}
+
+static SkCertificateRow *
+row_new (const char *sha256)
+{
+  SkCertificateRow *row = g_object_new (SK_TYPE_CERTIFICATE_ROW, NULL);
+  g_autoptr(GError) error = NULL;
+
+  row->sha256 = g_strdup (sha256);
+  row->certificate = sk_certificate_store_lookup (sha256, &error);
+  if (row->certificate != NULL)
+    row->issuer_name = g_strdup (sk_certificate_get_issuer_display_name (row->certificate));
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    row->missing = g_strdup (_("The file of this certificate is missing from this computer. "
+                               "Remove it from the list and import the certificate again."));
+  else
+    /* TRANSLATORS: %s says why the file could not be read */
+    row->missing = g_strdup_printf (_("The file of this certificate cannot be read (%s). "
+                                      "Remove it from the list and import the certificate again."),
+                                    error->message);
+
+  return row;
+}
+
+static gboolean
+same_fingerprint (const char *a,
+                  const char *b)
+{
+  return a != NULL && b != NULL && a[0] != '\0' && g_ascii_strcasecmp (a, b) == 0;
+}
+
+/* The status counts against the address as typed on tab 1 now. */
+static void
+row_update (SkCertificateRow *row,
+            const char       *email,
+            const char       *default_sha256)
+{
+  gboolean is_default = same_fingerprint (row->sha256, default_sha256);
+  SkCertificateStatus status = row->status;
+  g_autofree char *sentence = NULL;
+
+  if (row->certificate != NULL)
+    {
+      status = sk_certificate_get_status (row->certificate, email, NULL);
+      sentence = sk_certificate_describe_status (row->certificate, status);
+    }
+  else
+    {
+      sentence = g_strdup (row->missing);
+    }
+
+  if (is_default == row->is_default && status == row->status &&
+      g_strcmp0 (sentence, row->sentence) == 0)
+    return;
+
+  row->is_default = is_default;
+  row->status = status;
+  g_free (row->sentence);
+  row->sentence = g_steal_pointer (&sentence);
+  g_signal_emit (row, row_signals[ROW_CHANGED], 0);
+}
+
+/* The status in a word or two, for the column, and its icon. */
+static const char *
+row_get_status_text (SkCertificateRow *row)
+{
+  if (row->certificate == NULL)
+    return _("File missing");
+
+  switch (row->status)
+    {
+    case SK_CERTIFICATE_STATUS_VALID:
+      return _("Valid");
+    case SK_CERTIFICATE_STATUS_NO_PRIVATE_KEY:
+      return _("No private key");
+    case SK_CERTIFICATE_STATUS_EXPIRED:
+      return _("Expired");
+    case SK_CERTIFICATE_STATUS_NOT_YET_VALID:
+      return _("Not yet valid");
+    case SK_CERTIFICATE_STATUS_NOT_FOR_EMAIL:
+      return _("Not for e-mail");
+    case SK_CERTIFICATE_STATUS_ADDRESS_MISMATCH:
+      return _("Different address");
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Warnings for what may still come right (a date ahead, an address that
+ * can be changed on tab 1); errors for what never will. */
+static const char *
+row_get_status_icon (SkCertificateRow *row,
+                     const char      **css_class)
+{
+  if (row->certificate != NULL && row->status == SK_CERTIFICATE_STATUS_VALID)
+    {
+      *css_class = "success-icon";
+      return "emblem-ok-symbolic";
+    }
+
+  if (row->certificate != NULL &&
+      (row->status == SK_CERTIFICATE_STATUS_NOT_YET_VALID ||
+       row->status == SK_CERTIFICATE_STATUS_ADDRESS_MISMATCH))
+    {
+      *css_class = "warning-icon";
+      return "dialog-warning-symbolic";
+    }
+
+  *css_class = "error-icon";
+  return "dialog-error-symbolic";
+}
+
+static const char *
+row_get_name (SkCertificateRow *row)
+{
+  return row->certificate != NULL ? sk_certificate_get_display_name (row->certificate)
+                                  : _("Missing certificate");
+}
+
+/* The page */
+
+/* An import under way.  Its callbacks keep the page alive but touch it only
+ * while the import is still the page's current one: once the page is
+ * disposed (the dialog closed), they leave it alone. */
+typedef struct
+{
+  SkCertificatesPage    *self;
+  GCancellable          *cancellable;
+  char                  *file_name;    /* as the person knows it */
+  GBytes                *data;
+  SkCertificatePassword *prompt;
+  SkCertificate         *certificate;
+  gboolean               was_stored;   /* in the store before this import */
+} Import;
+
+typedef enum
+{
+  NOTICE_NONE,
+  NOTICE_BUSY,
+  NOTICE_DONE,
+  NOTICE_INFO,
+  NOTICE_ERROR,
+} NoticeKind;
+
+typedef enum
+{
+  COLUMN_SUBJECT,
+  COLUMN_EMAIL,
+  COLUMN_ISSUER,
+  COLUMN_VALID_TO,
+  COLUMN_STATUS,
+  COLUMN_DEFAULT,
+} Column;
+
 struct _SkCertificatesPage
 {
-  GtkWidget parent_instance;
+  GtkWidget            parent_instance;
+
+  GtkStack            *stack;
+  GtkColumnView       *certificates_view;
+  GtkSingleSelection  *selection;
+  GtkColumnViewColumn *subject_column;
+  GtkColumnViewColumn *email_column;
+  GtkColumnViewColumn *issuer_column;
+  GtkColumnViewColumn *valid_to_column;
+  GtkColumnViewColumn *status_column;
+  GtkColumnViewColumn *default_column;
+  GtkWidget           *details_box;
+  GtkImage            *details_icon;
+  GtkLabel            *details_sentence;
+  GtkWidget           *subject_title;
+  GtkLabel            *subject_label;
+  GtkWidget           *issuer_title;
+  GtkLabel            *issuer_label;
+  GtkWidget           *validity_title;
+  GtkLabel            *validity_label;
+  GtkWidget           *trust_title;
+  GtkLabel            *trust_label;
+  GtkLabel            *fingerprint_label;
+  GtkWidget           *notice_box;
+  GtkSpinner          *notice_spinner;
+  GtkImage            *notice_icon;
+  GtkLabel            *notice_label;
+
+  GListStore          *rows;
+  SkAccount           *account;
+  GPtrArray           *imported;       /* fingerprints this page put into the store */
+  GtkNativeDialog     *chooser;
+  SkConfirmDialog     *remove_dialog;
+  Import              *import;         /* the one under way, or NULL */
 };
 
 static void sk_certificates_page_iface_init (SkAccountPageInterface *iface);
@@ -22,16 +279,855 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SkCertificatesPage, sk_certificates_page, GTK_TYP
                                                       sk_certificates_page_iface_init))
 
 static void
+set_icon (GtkImage   *image,
+          const char *icon_name,
+          const char *css_class)
+{
+  const char *classes[] = { "success-icon", "warning-icon", "error-icon" };
+
+  gtk_image_set_from_icon_name (image, icon_name);
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    sk_widget_set_css_class (GTK_WIDGET (image), classes[i], g_strcmp0 (classes[i], css_class) == 0);
+}
+
+static char *
+format_validity (SkCertificate *certificate)
+{
+  g_autofree char *from = sk_certificate_format_date (sk_certificate_get_not_before (certificate));
+  g_autofree char *until = sk_certificate_format_date (sk_certificate_get_not_after (certificate));
+
+  /* TRANSLATORS: a certificate's validity, "from 3 March 2025 to 3 March 2026" */
+  return g_strdup_printf (_("from %s to %s"), from, until);
+}
+
+static const char *
+get_email (SkCertificatesPage *self)
+{
+  const char *email = sk_account_get_email (self->account);
+
+  /* No address yet: nothing to compare with. */
+  return email != NULL && email[0] != '\0' ? email : NULL;
+}
+
+static gboolean
+is_listed (SkAccount  *account,
+           const char *sha256)
+{
+  const char * const *listed = sk_account_get_certificates (account);
+
+  for (guint i = 0; listed[i] != NULL; i++)
+    if (same_fingerprint (listed[i], sha256))
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+set_notice (SkCertificatesPage *self,
+            NoticeKind          kind,
+            const char         *text)
+{
+  gboolean busy = kind == NOTICE_BUSY;
+
+  gtk_widget_set_visible (self->notice_box, kind != NOTICE_NONE);
+  gtk_widget_set_visible (GTK_WIDGET (self->notice_spinner), busy);
+  gtk_spinner_set_spinning (self->notice_spinner, busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->notice_icon), kind != NOTICE_NONE && !busy);
+
+  switch (kind)
+    {
+    case NOTICE_DONE:
+      set_icon (self->notice_icon, "object-select-symbolic", "success-icon");
+      break;
+    case NOTICE_INFO:
+      set_icon (self->notice_icon, "dialog-information-symbolic", NULL);
+      break;
+    case NOTICE_ERROR:
+      set_icon (self->notice_icon, "dialog-error-symbolic", "error-icon");
+      break;
+    case NOTICE_NONE:
+    case NOTICE_BUSY:
+    default:
+      break;
+    }
+
+  gtk_label_set_text (self->notice_label, text != NULL ? text : "");
+  sk_widget_set_css_class (GTK_WIDGET (self->notice_label), "error", kind == NOTICE_ERROR);
+}
+
+static SkCertificateRow *
+get_selected_row (SkCertificatesPage *self)
+{
+  return gtk_single_selection_get_selected_item (self->selection);
+}
+
+static gboolean
+find_row (SkCertificatesPage *self,
+          const char         *sha256,
+          guint              *position)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SkCertificateRow) row = g_list_model_get_item (G_LIST_MODEL (self->rows), i);
+
+      if (same_fingerprint (row->sha256, sha256))
+        {
+          *position = i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static void
+select_fingerprint (SkCertificatesPage *self,
+                    const char         *sha256)
+{
+  guint position;
+
+  if (find_row (self, sha256, &position))
+    gtk_single_selection_set_selected (self->selection, position);
+}
+
+static void
+update_actions (SkCertificatesPage *self)
+{
+  SkCertificateRow *row = get_selected_row (self);
+  GtkWidget *widget = GTK_WIDGET (self);
+
+  gtk_widget_action_set_enabled (widget, "certificates.import",
+                                 self->account != NULL && self->import == NULL &&
+                                 self->chooser == NULL);
+  gtk_widget_action_set_enabled (widget, "certificates.remove", row != NULL);
+  gtk_widget_action_set_enabled (widget, "certificates.set-default",
+                                 row != NULL && row->certificate != NULL && !row->is_default);
+}
+
+static void
+set_detail (GtkWidget  *title,
+            GtkLabel   *label,
+            const char *text)
+{
+  gtk_widget_set_visible (title, text != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL);
+  gtk_label_set_text (label, text != NULL ? text : "");
+}
+
+static void
+update_details (SkCertificatesPage *self)
+{
+  SkCertificateRow *row = get_selected_row (self);
+  const char *css_class = NULL;
+  const char *icon;
+  g_autofree char *validity = NULL;
+  g_autofree char *fingerprint = NULL;
+
+  gtk_widget_set_visible (self->details_box, row != NULL);
+  if (row == NULL)
+    return;
+
+  icon = row_get_status_icon (row, &css_class);
+  set_icon (self->details_icon, icon, css_class);
+  gtk_label_set_text (self->details_sentence, row->sentence);
+
+  fingerprint = sk_format_fingerprint (row->sha256);
+  gtk_label_set_text (self->fingerprint_label, fingerprint);
+
+  if (row->certificate == NULL)
+    {
+      set_detail (self->subject_title, self->subject_label, NULL);
+      set_detail (self->issuer_title, self->issuer_label, NULL);
+      set_detail (self->validity_title, self->validity_label, NULL);
+      set_detail (self->trust_title, self->trust_label, NULL);
+      return;
+    }
+
+  /* Reported, not required: a company's own authority is often unknown to
+   * the system, and its people may still want to sign with it. */
+  if (row->trust == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (sk_certificate_verify_chain (row->certificate, NULL, &error))
+        row->trust = g_strdup (_("In order: the signatures of its issuers check out."));
+      else
+        row->trust = g_strdup (error->message);
+    }
+
+  validity = format_validity (row->certificate);
+  set_detail (self->subject_title, self->subject_label, sk_certificate_get_subject (row->certificate));
+  set_detail (self->issuer_title, self->issuer_label, sk_certificate_get_issuer (row->certificate));
+  set_detail (self->validity_title, self->validity_label, validity);
+  set_detail (self->trust_title, self->trust_label, row->trust);
+}
+
+static void
+selection_changed (SkCertificatesPage *self)
+{
+  update_details (self);
+  update_actions (self);
+}
+
+/* The list follows the account */
+
+static void
+update_rows (SkCertificatesPage *self)
+{
+  GListModel *rows = G_LIST_MODEL (self->rows);
+  const char *email = get_email (self);
+  const char *default_sha256 = sk_account_get_default_certificate (self->account);
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(SkCertificateRow) row = g_list_model_get_item (rows, i);
+
+      row_update (row, email, default_sha256);
+    }
+
+  update_details (self);
+  update_actions (self);
+}
+
+/* Rows of certificates still listed are kept (with what was learnt of
+ * them), and so is the selection. */
+static void
+sync_rows (SkCertificatesPage *self)
+{
+  const char * const *listed = sk_account_get_certificates (self->account);
+  SkCertificateRow *selected = get_selected_row (self);
+  g_autofree char *selected_sha256 = selected != NULL ? g_strdup (selected->sha256) : NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  guint position;
+
+  for (guint i = 0; listed[i] != NULL; i++)
+    {
+      SkCertificateRow *row;
+
+      if (find_row (self, listed[i], &position))
+        row = g_list_model_get_item (G_LIST_MODEL (self->rows), position);
+      else
+        row = row_new (listed[i]);
+      g_ptr_array_add (rows, row);
+    }
+
+  g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
+                       rows->pdata, rows->len);
+  if (selected_sha256 != NULL)
+    select_fingerprint (self, selected_sha256);
+
+  gtk_stack_set_visible_child_name (self->stack, rows->len > 0 ? "list" : "empty");
+  update_rows (self);
+}
+
+static void
+set_fingerprints (SkCertificatesPage *self,
+                  GPtrArray          *sha256s)
+{
+  g_ptr_array_add (sha256s, NULL);
+  sk_account_set_certificates (self->account, (const char * const *) sha256s->pdata);
+  g_ptr_array_remove_index (sha256s, sha256s->len - 1);
+}
+
+/* Importing */
+
+static void
+import_clear (Import *import)
+{
+  g_object_unref (import->self);
+  g_object_unref (import->cancellable);
+  g_free (import->file_name);
+  g_clear_pointer (&import->data, g_bytes_unref);
+  g_clear_object (&import->certificate);
+}
+
+static void
+import_unref (gpointer data)
+{
+  g_rc_box_release_full (data, (GDestroyNotify) import_clear);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Import, import_unref)
+
+static void
+import_closure_unref (gpointer  data,
+                      GClosure *closure)
+{
+  import_unref (data);
+}
+
+static gboolean
+import_is_current (Import *import)
+{
+  return import->self->import == import && !g_cancellable_is_cancelled (import->cancellable);
+}
+
+static void
+close_prompt (Import *import)
+{
+  SkCertificatePassword *prompt = import->prompt;
+
+  if (prompt == NULL)
+    return;
+
+  g_object_remove_weak_pointer (G_OBJECT (prompt), (gpointer *) &import->prompt);
+  import->prompt = NULL;
+  gtk_window_destroy (GTK_WINDOW (prompt));
+}
+
+static void
+end_import (SkCertificatesPage *self)
+{
+  Import *import = self->import;
+
+  if (import == NULL)
+    return;
+
+  close_prompt (import);
+  self->import = NULL;
+  import_unref (import);
+  update_actions (self);
+}
+
+static void
+fail_import (SkCertificatesPage *self,
+             const char         *message)
+{
+  end_import (self);
+  set_notice (self, NOTICE_ERROR, message);
+}
+
+/* The file's bytes may hold a private key in the clear (PEM): they are
+ * wiped when the last reference goes. */
+typedef struct
+{
+  char  *data;
+  gsize  length;
+} Contents;
+
+static void
+contents_free (gpointer data)
+{
+  Contents *contents = data;
+
+  explicit_bzero (contents->data, contents->length);
+  g_free (contents->data);
+  g_free (contents);
+}
+
+static GBytes *
+contents_to_bytes (char  *data,
+                   gsize  length)
+{
+  Contents *contents = g_new (Contents, 1);
+
+  contents->data = data;
+  contents->length = length;
+  return g_bytes_new_with_free_func (data, length, contents_free, contents);
+}
+
+typedef struct
+{
+  GBytes *data;
+  char   *password;
+} Parse;
+
+static void
+parse_free (Parse *parse)
+{
+  g_bytes_unref (parse->data);
+  sk_secret_free (parse->password);
+  g_free (parse);
+}
+
+/* PKCS#12 keys are derived with thousands of rounds: not on the main loop. */
+static void
+parse_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  Parse *parse = task_data;
+  GError *error = NULL;
+  SkCertificate *certificate = sk_certificate_new_from_bytes (parse->data, parse->password, &error);
+
+  if (certificate == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, certificate, g_object_unref);
+}
+
+static void parse (Import     *import,
+                   const char *password);
+
+static void
+password_submitted (SkCertificatePassword *prompt,
+                    const char            *password,
+                    Import                *import)
+{
+  if (import_is_current (import))
+    parse (import, password);
+}
+
+static void
+password_cancelled (SkCertificatePassword *prompt,
+                    Import                *import)
+{
+  SkCertificatesPage *self = import->self;
+
+  if (!import_is_current (import))
+    return;
+
+  end_import (self);
+  set_notice (self, NOTICE_NONE, NULL);
+}
+
+static void
+ask_password (Import *import)
+{
+  SkCertificatesPage *self = import->self;
+  GtkRoot *root;
+  g_autofree char *waiting = NULL;
+
+  /* Asked already: that password was wrong. */
+  if (import->prompt != NULL)
+    {
+      sk_certificate_password_reject (import->prompt);
+      return;
+    }
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  import->prompt = sk_certificate_password_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                import->file_name);
+  g_object_add_weak_pointer (G_OBJECT (import->prompt), (gpointer *) &import->prompt);
+  g_signal_connect_data (import->prompt, "submitted", G_CALLBACK (password_submitted),
+                         g_rc_box_acquire (import), import_closure_unref, 0);
+  g_signal_connect_data (import->prompt, "cancelled", G_CALLBACK (password_cancelled),
+                         g_rc_box_acquire (import), import_closure_unref, 0);
+
+  /* TRANSLATORS: %s is the name of the certificate file */
+  waiting = g_strdup_printf (_("Waiting for the password of “%s”…"), import->file_name);
+  set_notice (self, NOTICE_BUSY, waiting);
+  gtk_window_present (GTK_WINDOW (import->prompt));
+}
+
+static void
+add_to_account (Import *import)
+{
+  SkCertificatesPage *self = import->self;
+  const char *sha256 = sk_certificate_get_sha256 (import->certificate);
+  const char * const *listed = sk_account_get_certificates (self->account);
+  /* The default may be one that was removed since. */
+  gboolean has_default = is_listed (self->account, sk_account_get_default_certificate (self->account));
+  g_autoptr(GPtrArray) sha256s = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *done = NULL;
+
+  if (!import->was_stored &&
+      !g_ptr_array_find_with_equal_func (self->imported, sha256, g_str_equal, NULL))
+    g_ptr_array_add (self->imported, g_strdup (sha256));
+
+  for (guint i = 0; listed[i] != NULL; i++)
+    g_ptr_array_add (sha256s, g_strdup (listed[i]));
+  g_ptr_array_add (sha256s, g_strdup (sha256));
+  set_fingerprints (self, sha256s);
+
+  /* The first certificate is the one that signs. */
+  if (!has_default)
+    sk_account_set_default_certificate (self->account, sha256);
+
+  select_fingerprint (self, sha256);
+  /* TRANSLATORS: %s is whose certificate it is, "Jan Kowalski" */
+  done = g_strdup_printf (_("Imported the certificate of %s."),
+                          sk_certificate_get_display_name (import->certificate));
+  end_import (self);
+  set_notice (self, NOTICE_DONE, done);
+}
+
+static void
+forgotten (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!sk_certificate_store_remove_finish (result, &error))
+    g_warning ("A certificate imported into a closed dialog could not be removed: %s",
+               error->message);
+
+  if (user_data != NULL)
+    g_application_release (user_data);
+}
+
+static void
+stored (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(Import) import = user_data;
+  g_autoptr(GError) error = NULL;
+  GApplication *application = g_application_get_default ();
+  gboolean ok = sk_certificate_store_add_finish (result, &error);
+  g_autofree char *message = NULL;
+
+  if (!import_is_current (import))
+    {
+      /* The dialog closed meanwhile: a certificate new to the store now
+       * belongs to no account, and its key must not stay behind. */
+      if (ok && !import->was_stored)
+        {
+          if (application != NULL)
+            g_application_hold (application);
+          sk_certificate_store_remove_async (sk_certificate_get_sha256 (import->certificate),
+                                             NULL, forgotten, application);
+        }
+    }
+  else if (!ok && g_error_matches (error, SK_SECRET_ERROR, SK_SECRET_ERROR_NO_KEYRING))
+    {
+      fail_import (import->self,
+                   _("The certificate was not imported: its private key can only be kept in "
+                     "the desktop’s keyring, and no keyring is running."));
+    }
+  else if (!ok)
+    {
+      message = g_strdup_printf (_("The certificate could not be saved: %s"), error->message);
+      fail_import (import->self, message);
+    }
+  else
+    {
+      add_to_account (import);
+    }
+
+  if (application != NULL)
+    g_application_release (application);
+}
+
+static void
+store_certificate (Import *import)
+{
+  SkCertificatesPage *self = import->self;
+  const char *sha256 = sk_certificate_get_sha256 (import->certificate);
+  g_autoptr(SkCertificate) stored_already = NULL;
+  GApplication *application;
+
+  if (is_listed (self->account, sha256))
+    {
+      select_fingerprint (self, sha256);
+      end_import (self);
+      set_notice (self, NOTICE_INFO, _("This certificate is already in the list."));
+      return;
+    }
+
+  /* Another account may use it: a copy with its private key is not
+   * replaced by one without. */
+  stored_already = sk_certificate_store_lookup (sha256, NULL);
+  import->was_stored = stored_already != NULL;
+  if (stored_already != NULL &&
+      (sk_certificate_has_private_key (stored_already) ||
+       !sk_certificate_has_private_key (import->certificate)))
+    {
+      add_to_account (import);
+      return;
+    }
+
+  set_notice (self, NOTICE_BUSY, _("Saving the certificate…"));
+
+  /* Not cancelled with the page: once written, the files must either join
+   * the account or be removed again (see stored()), and the application
+   * stays until then. */
+  application = g_application_get_default ();
+  if (application != NULL)
+    g_application_hold (application);
+  sk_certificate_store_add_async (import->certificate, NULL, stored, g_rc_box_acquire (import));
+}
+
+static void
+parsed (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(Import) import = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SkCertificate) certificate = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *message = NULL;
+
+  if (!import_is_current (import))
+    return;
+
+  if (g_error_matches (error, SK_CERTIFICATE_ERROR, SK_CERTIFICATE_ERROR_BAD_PASSWORD))
+    {
+      ask_password (import);
+      return;
+    }
+
+  if (certificate == NULL)
+    {
+      /* TRANSLATORS: %s is the file's name, then why it cannot be read */
+      message = g_strdup_printf (_("“%s” could not be imported. %s"), import->file_name, error->message);
+      fail_import (import->self, message);
+      return;
+    }
+
+  close_prompt (import);
+  import->certificate = g_steal_pointer (&certificate);
+  store_certificate (import);
+}
+
+static void
+parse (Import     *import,
+       const char *password)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, import->cancellable, parsed, g_rc_box_acquire (import));
+  Parse *data = g_new0 (Parse, 1);
+
+  data->data = g_bytes_ref (import->data);
+  data->password = g_strdup (password);
+  g_task_set_task_data (task, data, (GDestroyNotify) parse_free);
+  g_task_run_in_thread (task, parse_thread);
+}
+
+static void
+file_loaded (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(Import) import = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
+    {
+      if (!import_is_current (import))
+        return;
+
+      /* TRANSLATORS: %s is the file's name, then why it cannot be read */
+      message = g_strdup_printf (_("The file “%s” could not be read: %s"),
+                                 import->file_name, error->message);
+      fail_import (import->self, message);
+      return;
+    }
+
+  import->data = contents_to_bytes (contents, length);
+  if (!import_is_current (import))
+    return;
+
+  /* Most files are tried without a password first: PEM needs none, and a
+   * PKCS#12 that does says so. */
+  parse (import, NULL);
+}
+
+static void
+start_import (SkCertificatesPage *self,
+              GFile              *file)
+{
+  Import *import = g_rc_box_new0 (Import);
+  g_autofree char *basename = g_file_get_basename (file);
+  g_autofree char *busy = NULL;
+
+  import->self = g_object_ref (self);
+  import->cancellable = g_cancellable_new ();
+  import->file_name = g_filename_display_name (basename);
+  self->import = import;
+  update_actions (self);
+
+  /* TRANSLATORS: %s is the name of the certificate file */
+  busy = g_strdup_printf (_("Importing “%s”…"), import->file_name);
+  set_notice (self, NOTICE_BUSY, busy);
+
+  g_file_load_contents_async (file, import->cancellable, file_loaded, g_rc_box_acquire (import));
+}
+
+static void
+chooser_response (SkCertificatesPage *self,
+                  int                 response,
+                  GtkNativeDialog    *chooser)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+  g_clear_object (&self->chooser);
+  update_actions (self);
+
+  if (file != NULL)
+    start_import (self, file);
+}
+
+static void
+import_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SkCertificatesPage *self = SK_CERTIFICATES_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autoptr(GtkFileFilter) certificates = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+  const char *suffixes[] = { "p12", "pfx", "pem", "crt", "cer" };
+  GtkFileChooserNative *chooser;
+
+  if (self->account == NULL || self->import != NULL || self->chooser != NULL)
+    return;
+
+  chooser = gtk_file_chooser_native_new (_("Import a Signature Certificate"),
+                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Import"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+
+  gtk_file_filter_set_name (certificates, _("Certificates (.p12, .pfx, .pem, .crt, .cer)"));
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    gtk_file_filter_add_suffix (certificates, suffixes[i]);
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), certificates);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (chooser), certificates);
+
+  self->chooser = GTK_NATIVE_DIALOG (chooser);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (chooser_response), self, G_CONNECT_SWAPPED);
+  set_notice (self, NOTICE_NONE, NULL);
+  update_actions (self);
+  gtk_native_dialog_show (self->chooser);
+}
+
+/* Removing and choosing the default: the account alone changes; the files
+ * go (or, when the dialog is cancelled, stay) with it. */
+
+static void
+remove_fingerprint (SkCertificatesPage *self,
+                    const char         *sha256)
+{
+  const char * const *listed = sk_account_get_certificates (self->account);
+  gboolean was_default = same_fingerprint (sha256, sk_account_get_default_certificate (self->account));
+  g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func (g_free);
+  guint position = 0;
+
+  for (guint i = 0; listed[i] != NULL; i++)
+    {
+      if (same_fingerprint (listed[i], sha256))
+        position = kept->len;
+      else
+        g_ptr_array_add (kept, g_strdup (listed[i]));
+    }
+
+  set_fingerprints (self, kept);
+  /* Signing goes on with the next certificate, not with none. */
+  if (was_default)
+    sk_account_set_default_certificate (self->account,
+                                        kept->len > 0 ? g_ptr_array_index (kept, 0) : "");
+
+  if (kept->len > 0)
+    {
+      gtk_single_selection_set_selected (self->selection, MIN (position, kept->len - 1));
+      gtk_widget_grab_focus (GTK_WIDGET (self->certificates_view));
+    }
+}
+
+static void
+remove_response (SkCertificatesPage *self,
+                 gboolean            accepted,
+                 SkConfirmDialog    *dialog)
+{
+  const char *sha256 = g_object_get_data (G_OBJECT (dialog), "sk-sha256");
+
+  if (accepted && self->account != NULL)
+    remove_fingerprint (self, sha256);
+}
+
+static void
+remove_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SkCertificatesPage *self = SK_CERTIFICATES_PAGE (widget);
+  SkCertificateRow *row = get_selected_row (self);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autofree char *heading = NULL;
+
+  if (row == NULL)
+    return;
+
+  if (self->remove_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->remove_dialog));
+      return;
+    }
+
+  /* TRANSLATORS: %s is whose certificate it is, "Jan Kowalski" */
+  heading = g_strdup_printf (_("Remove the certificate of %s?"), row_get_name (row));
+  self->remove_dialog =
+    sk_confirm_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                           heading,
+                           _("Messages from this account can no longer be signed with it. "
+                             "When you click OK, it is also deleted from this computer, "
+                             "unless another account uses it."),
+                           _("_Remove"),
+                           TRUE);
+  g_object_set_data_full (G_OBJECT (self->remove_dialog), "sk-sha256",
+                          g_strdup (row->sha256), g_free);
+  g_object_add_weak_pointer (G_OBJECT (self->remove_dialog), (gpointer *) &self->remove_dialog);
+  g_signal_connect_object (self->remove_dialog, "response",
+                           G_CALLBACK (remove_response), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (self->remove_dialog));
+}
+
+static void
+set_default_activated (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  SkCertificatesPage *self = SK_CERTIFICATES_PAGE (widget);
+  SkCertificateRow *row = get_selected_row (self);
+
+  if (row == NULL || row->certificate == NULL)
+    return;
+
+  sk_account_set_default_certificate (self->account, row->sha256);
+}
+
+/* SkAccountPage */
+
+static void
+disconnect_account (SkCertificatesPage *self)
+{
+  if (self->account == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (self->account, self);
+  g_clear_object (&self->account);
+}
+
+static void
 sk_certificates_page_set_account (SkAccountPage *page,
                                   SkAccount     *account)
 {
-  /* No account setting lives on this page yet. */
+  SkCertificatesPage *self = SK_CERTIFICATES_PAGE (page);
+
+  disconnect_account (self);
+  self->account = g_object_ref (account);
+
+  g_signal_connect_object (account, "notify::certificates",
+                           G_CALLBACK (sync_rows), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (account, "notify::default-certificate",
+                           G_CALLBACK (update_rows), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (account, "notify::email",
+                           G_CALLBACK (update_rows), self, G_CONNECT_SWAPPED);
+
+  sync_rows (self);
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->rows)) > 0)
+    select_fingerprint (self, sk_account_get_default_certificate (account));
 }
 
 static gboolean
 sk_certificates_page_validate (SkAccountPage *page,
                                GPtrArray     *problems)
 {
+  /* Nothing here can be wrong enough to stop saving: each certificate says
+   * what is wrong with it, and tab 1 why it cannot sign. */
   return TRUE;
 }
 
@@ -42,17 +1138,279 @@ sk_certificates_page_iface_init (SkAccountPageInterface *iface)
   iface->validate = sk_certificates_page_validate;
 }
 
+/* Cells */
+
+static void
+setup_cell (GtkSignalListItemFactory *factory,
+            GtkListItem              *list_item,
+            gpointer                  user_data)
+{
+  Column column = GPOINTER_TO_INT (user_data);
+  GtkWidget *child;
+
+  switch (column)
+    {
+    case COLUMN_STATUS:
+      child = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      gtk_box_append (GTK_BOX (child), g_object_new (GTK_TYPE_IMAGE,
+                                                     "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                                     NULL));
+      gtk_box_append (GTK_BOX (child), g_object_new (GTK_TYPE_LABEL, "xalign", 0.0, NULL));
+      break;
+
+    case COLUMN_DEFAULT:
+      child = gtk_image_new_from_icon_name ("object-select-symbolic");
+      gtk_widget_set_halign (child, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Default"),
+                                      -1);
+      break;
+
+    case COLUMN_VALID_TO:
+      /* A date cut short says nothing: the names give way instead. */
+      child = g_object_new (GTK_TYPE_LABEL, "xalign", 0.0, NULL);
+      break;
+
+    case COLUMN_SUBJECT:
+    case COLUMN_EMAIL:
+    case COLUMN_ISSUER:
+    default:
+      child = g_object_new (GTK_TYPE_LABEL,
+                            "xalign", 0.0,
+                            "ellipsize", PANGO_ELLIPSIZE_END,
+                            NULL);
+      break;
+    }
+
+  gtk_list_item_set_child (list_item, child);
+}
+
+static void
+render_text (GtkWidget  *label,
+             const char *text,
+             const char *tooltip)
+{
+  gtk_label_set_text (GTK_LABEL (label), text);
+  gtk_widget_set_tooltip_text (label, tooltip);
+}
+
+static void
+render_cell (GtkListItem *list_item)
+{
+  Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (list_item), "sk-column"));
+  SkCertificateRow *row = gtk_list_item_get_item (list_item);
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+  SkCertificate *certificate = row->certificate;
+  g_autofree char *text = NULL;
+  g_autofree char *tooltip = NULL;
+  const char *css_class = NULL;
+  const char *icon;
+
+  switch (column)
+    {
+    case COLUMN_SUBJECT:
+      render_text (child, row_get_name (row),
+                   certificate != NULL ? sk_certificate_get_subject (certificate) : row->sha256);
+      break;
+
+    case COLUMN_EMAIL:
+      if (certificate != NULL)
+        text = g_strjoinv (", ", (char **) sk_certificate_get_emails (certificate));
+      render_text (child, text != NULL && text[0] != '\0' ? text : "—", text);
+      break;
+
+    case COLUMN_ISSUER:
+      render_text (child, certificate != NULL ? row->issuer_name : "—",
+                   certificate != NULL ? sk_certificate_get_issuer (certificate) : NULL);
+      break;
+
+    case COLUMN_VALID_TO:
+      if (certificate != NULL)
+        {
+          text = sk_certificate_format_date (sk_certificate_get_not_after (certificate));
+          tooltip = format_validity (certificate);
+        }
+      render_text (child, text != NULL ? text : "—", tooltip);
+      break;
+
+    case COLUMN_STATUS:
+      icon = row_get_status_icon (row, &css_class);
+      set_icon (GTK_IMAGE (gtk_widget_get_first_child (child)), icon, css_class);
+      gtk_label_set_text (GTK_LABEL (gtk_widget_get_last_child (child)), row_get_status_text (row));
+      gtk_widget_set_tooltip_text (child, row->sentence);
+      break;
+
+    case COLUMN_DEFAULT:
+      gtk_widget_set_visible (child, row->is_default);
+      gtk_widget_set_tooltip_text (child, row->is_default ? _("Messages are signed with this certificate") : NULL);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           gpointer                  user_data)
+{
+  SkCertificateRow *row = gtk_list_item_get_item (list_item);
+  gulong handler;
+
+  g_object_set_data (G_OBJECT (list_item), "sk-column", user_data);
+  render_cell (list_item);
+
+  handler = g_signal_connect_object (row, "changed", G_CALLBACK (render_cell), list_item,
+                                     G_CONNECT_SWAPPED);
+  g_object_set_data (G_OBJECT (list_item), "sk-handler", GSIZE_TO_POINTER (handler));
+}
+
+static void
+unbind_cell (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             gpointer                  user_data)
+{
+  gulong handler = GPOINTER_TO_SIZE (g_object_steal_data (G_OBJECT (list_item), "sk-handler"));
+
+  if (handler != 0)
+    g_signal_handler_disconnect (gtk_list_item_get_item (list_item), handler);
+}
+
+static void
+set_column_factory (GtkColumnViewColumn *column,
+                    Column               kind)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), GINT_TO_POINTER (kind));
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GINT_TO_POINTER (kind));
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), NULL);
+  gtk_column_view_column_set_factory (column, factory);
+}
+
+/* Public */
+
+char **
+sk_certificates_page_dup_imported (SkCertificatesPage *self)
+{
+  g_autoptr(GStrvBuilder) builder = NULL;
+
+  g_return_val_if_fail (SK_IS_CERTIFICATES_PAGE (self), NULL);
+
+  builder = g_strv_builder_new ();
+  for (guint i = 0; i < self->imported->len; i++)
+    g_strv_builder_add (builder, g_ptr_array_index (self->imported, i));
+
+  return g_strv_builder_end (builder);
+}
+
+SkCertificate *
+sk_certificates_lookup_signer (SkAccount  *account,
+                               char      **why_not)
+{
+  const char *sha256;
+  const char *email;
+  g_autoptr(SkCertificate) certificate = NULL;
+  g_autofree char *sentence = NULL;
+  SkCertificateStatus status;
+
+  g_return_val_if_fail (SK_IS_ACCOUNT (account), NULL);
+
+  sha256 = sk_account_get_default_certificate (account);
+  if (sk_account_get_certificates (account)[0] == NULL)
+    {
+      if (why_not != NULL)
+        *why_not = g_strdup (_("Import a signature certificate on tab 3 first."));
+      return NULL;
+    }
+
+  if (!is_listed (account, sha256))
+    {
+      if (why_not != NULL)
+        *why_not = g_strdup (_("Choose the default certificate on tab 3 first."));
+      return NULL;
+    }
+
+  certificate = sk_certificate_store_lookup (sha256, NULL);
+  if (certificate == NULL)
+    {
+      if (why_not != NULL)
+        *why_not = g_strdup (_("The default certificate cannot be used: its file is missing "
+                               "from this computer. Import it again on tab 3."));
+      return NULL;
+    }
+
+  email = sk_account_get_email (account);
+  status = sk_certificate_get_status (certificate, email != NULL && email[0] != '\0' ? email : NULL,
+                                      NULL);
+  if (status != SK_CERTIFICATE_STATUS_VALID)
+    {
+      if (why_not != NULL)
+        {
+          sentence = sk_certificate_describe_status (certificate, status);
+          /* TRANSLATORS: %s is a sentence saying what is wrong with it */
+          *why_not = g_strdup_printf (_("The default certificate cannot be used: %s"), sentence);
+        }
+      return NULL;
+    }
+
+  return g_steal_pointer (&certificate);
+}
+
+GtkWidget *
+sk_certificates_page_new (void)
+{
+  return g_object_new (SK_TYPE_CERTIFICATES_PAGE, NULL);
+}
+
+/* GObject */
+
 static void
 sk_certificates_page_dispose (GObject *object)
 {
+  SkCertificatesPage *self = SK_CERTIFICATES_PAGE (object);
   GtkWidget *child;
 
-  gtk_widget_dispose_template (GTK_WIDGET (object), SK_TYPE_CERTIFICATES_PAGE);
+  if (self->import != NULL)
+    {
+      g_cancellable_cancel (self->import->cancellable);
+      end_import (self);
+    }
+
+  if (self->chooser != NULL)
+    {
+      gtk_native_dialog_destroy (self->chooser);
+      g_clear_object (&self->chooser);
+    }
+
+  if (self->remove_dialog != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->remove_dialog), (gpointer *) &self->remove_dialog);
+      gtk_window_destroy (GTK_WINDOW (self->remove_dialog));
+      self->remove_dialog = NULL;
+    }
+
+  disconnect_account (self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SK_TYPE_CERTIFICATES_PAGE);
   /* The template's top widget has no name, so nothing above removed it. */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
 
+  g_clear_object (&self->rows);
+
   G_OBJECT_CLASS (sk_certificates_page_parent_class)->dispose (object);
+}
+
+static void
+sk_certificates_page_finalize (GObject *object)
+{
+  SkCertificatesPage *self = SK_CERTIFICATES_PAGE (object);
+
+  g_ptr_array_unref (self->imported);
+
+  G_OBJECT_CLASS (sk_certificates_page_parent_class)->finalize (object);
 }
 
 static void
@@ -62,20 +1420,61 @@ sk_certificates_page_class_init (SkCertificatesPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = sk_certificates_page_dispose;
+  object_class->finalize = sk_certificates_page_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/pl/skrzynka/Skrzynka/ui/sk-certificates-page.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+
+  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, certificates_view);
+  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, selection);
+  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, subject_column);
+  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, email_column);
+  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, issuer_column);
+  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, valid_to_column);
+  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, status_column);
+  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, default_column);
+  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, details_box);
+  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, details_icon);
+  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, details_sentence);
+  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, subject_title);
+  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, subject_label);
+  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, issuer_title);
+  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, issuer_label);
+  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, validity_title);
+  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, validity_label);
+  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, trust_title);
+  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, trust_label);
+  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, fingerprint_label);
+  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, notice_box);
+  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, notice_spinner);
+  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, notice_icon);
+  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, notice_label);
+  gtk_widget_class_bind_template_callback (widget_class, selection_changed);
+
+  gtk_widget_class_install_action (widget_class, "certificates.import", NULL, import_activated);
+  gtk_widget_class_install_action (widget_class, "certificates.remove", NULL, remove_activated);
+  gtk_widget_class_install_action (widget_class, "certificates.set-default", NULL,
+                                   set_default_activated);
 }
 
 static void
 sk_certificates_page_init (SkCertificatesPage *self)
 {
-  gtk_widget_init_template (GTK_WIDGET (self));
-}
+  self->rows = g_list_store_new (SK_TYPE_CERTIFICATE_ROW);
+  self->imported = g_ptr_array_new_with_free_func (g_free);
 
-GtkWidget *
-sk_certificates_page_new (void)
-{
-  return g_object_new (SK_TYPE_CERTIFICATES_PAGE, NULL);
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->rows));
+  set_column_factory (self->subject_column, COLUMN_SUBJECT);
+  set_column_factory (self->email_column, COLUMN_EMAIL);
+  set_column_factory (self->issuer_column, COLUMN_ISSUER);
+  set_column_factory (self->valid_to_column, COLUMN_VALID_TO);
+  set_column_factory (self->status_column, COLUMN_STATUS);
+  set_column_factory (self->default_column, COLUMN_DEFAULT);
+
+  update_details (self);
+  update_actions (self);
 }

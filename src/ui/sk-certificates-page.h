@@ -6,6 +6,8 @@
 
 #include <gtk/gtk.h>
 
+#include "core/sk-certificate.h"
+
 #include "sk-account-page.h"
 
 G_BEGIN_DECLS
@@ -14,6 +16,17 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (SkCertificatesPage, sk_certificates_page, SK, CERTIFICATES_PAGE, GtkWidget)
 
-GtkWidget *sk_certificates_page_new (void);
+GtkWidget      *sk_certificates_page_new           (void);
+/* The fingerprints of the certificates this page put into the store while
+ * it was open and that were not stored before: what must go again when the
+ * account is not saved with them.  NULL-terminated. */
+char          **sk_certificates_page_dup_imported  (SkCertificatesPage  *self);
+
+/* The account's default certificate, from the store (without its private
+ * key), when it can sign mail from the account's address now; otherwise
+ * NULL, and why_not (may be NULL) gets a translated sentence saying why.
+ * Shared with tab 1 and the test panel, which say the same. */
+SkCertificate  *sk_certificates_lookup_signer      (SkAccount           *account,
+                                                    char               **why_not);
 
 G_END_DECLS

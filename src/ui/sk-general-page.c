@@ -12,6 +12,7 @@
 
 #include "core/sk-detect.h"
 
+#include "sk-certificates-page.h"
 #include "sk-general-page.h"
 
 /* How long the address must rest before its domain is looked up: no lookup
@@ -33,6 +34,7 @@ struct _SkGeneralPage
   GtkLabel            *offer_label;
   GtkWidget           *offer_button;
   GtkCheckButton      *sign_check;
+  GtkLabel            *sign_explanation;
   GtkEntry            *code_entry;
   GtkEntry            *user_name_entry;
   GtkButton           *add_button;
@@ -53,6 +55,7 @@ struct _SkGeneralPage
 
   SkAccount           *account;
   GPtrArray           *bindings;
+  gboolean             showing_sign;    /* the box changes because the account did */
 
   guint                detect_id;
   GCancellable        *detect_cancellable;
@@ -409,9 +412,54 @@ stop_detecting (SkGeneralPage *self)
     }
 }
 
+/* Signing */
+
+/* The box shows whether messages are signed now: off, and why, while the
+ * default certificate cannot sign for this address.  The saved setting is
+ * left alone meanwhile, so that renewing an expired certificate brings
+ * signing back as the person had it. */
+static void
+update_sign (SkGeneralPage *self)
+{
+  g_autoptr(SkCertificate) signer = NULL;
+  g_autofree char *why_not = NULL;
+  g_autofree char *explanation = NULL;
+  gboolean usable;
+
+  signer = sk_certificates_lookup_signer (self->account, &why_not);
+  usable = signer != NULL;
+
+  self->showing_sign = TRUE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sign_check), usable);
+  gtk_check_button_set_active (self->sign_check, usable && sk_account_get_sign (self->account));
+  self->showing_sign = FALSE;
+
+  if (usable)
+    /* TRANSLATORS: %s is whose certificate it is, "Jan Kowalski" */
+    explanation = g_strdup_printf (_("Signs with the default certificate from tab 3, issued to %s."),
+                                   sk_certificate_get_display_name (signer));
+  else if (sk_account_get_sign (self->account))
+    /* TRANSLATORS: the first %s says why the certificate cannot sign */
+    explanation = g_strdup_printf (_("%s Until then, messages are sent without a signature."), why_not);
+  else
+    explanation = g_steal_pointer (&why_not);
+
+  gtk_label_set_text (self->sign_explanation, explanation);
+}
+
+static void
+sign_toggled (SkGeneralPage *self)
+{
+  if (self->showing_sign || self->account == NULL)
+    return;
+
+  sk_account_set_sign (self->account, gtk_check_button_get_active (self->sign_check));
+}
+
 static void
 email_changed (SkGeneralPage *self)
 {
+  update_sign (self);
   stop_detecting (self);
   hide_offer (self);
   self->detect_id = g_timeout_add (DETECT_DELAY_MS, detect_now, self);
@@ -474,7 +522,6 @@ sk_general_page_set_account (SkAccountPage *page,
   bind (self, "name", self->name_entry, "text");
   bind (self, "full-name", self->full_name_entry, "text");
   bind (self, "email", self->email_entry, "text");
-  bind (self, "sign", self->sign_check, "active");
   bind (self, "inactive", self->inactive_check, "active");
 
   users = G_LIST_MODEL (get_users (self));
@@ -492,6 +539,13 @@ sk_general_page_set_account (SkAccountPage *page,
 
   g_signal_connect_object (account, "notify::email",
                            G_CALLBACK (email_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (account, "notify::sign",
+                           G_CALLBACK (update_sign), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (account, "notify::certificates",
+                           G_CALLBACK (update_sign), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (account, "notify::default-certificate",
+                           G_CALLBACK (update_sign), self, G_CONNECT_SWAPPED);
+  update_sign (self);
   /* What is known of a saved address (is it Google's?) counts at once. */
   detect_now (self);
 }
@@ -648,6 +702,7 @@ sk_general_page_class_init (SkGeneralPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, offer_label);
   gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, offer_button);
   gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, sign_check);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, sign_explanation);
   gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, code_entry);
   gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, user_name_entry);
   gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, add_button);
@@ -672,6 +727,7 @@ sk_general_page_class_init (SkGeneralPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, selection_changed);
   gtk_widget_class_bind_template_callback (widget_class, update_empty_state);
   gtk_widget_class_bind_template_callback (widget_class, offer_accepted);
+  gtk_widget_class_bind_template_callback (widget_class, sign_toggled);
 
   signals[DETECTED] =
     g_signal_new ("detected",

@@ -8,10 +8,14 @@
 
 #include <glib/gi18n.h>
 
+#include "core/sk-certificate-store.h"
 #include "core/sk-connection-test.h"
+#include "core/sk-test-message.h"
 
+#include "sk-certificates-page.h"
 #include "sk-test-details.h"
 #include "sk-test-panel.h"
+#include "sk-widget-util.h"
 
 /* After this long without a result the panel says it is still waiting, so
  * that a slow server (Gmail at times) is not taken for a broken one. */
@@ -23,6 +27,20 @@ typedef enum
   STATE_RUNNING,
   STATE_DONE,
 } PanelState;
+
+/* What runs, or ran last: the two buttons share the steps and the result. */
+typedef enum
+{
+  MODE_TEST,
+  MODE_SEND,
+} PanelMode;
+
+typedef enum
+{
+  SEND_LOADING_SIGNER,
+  SEND_LOGGING_IN,
+  SEND_SENDING,
+} SendPhase;
 
 typedef struct
 {
@@ -45,6 +63,7 @@ struct _SkTestPanel
 
   GtkWidget      *content;
   GtkButton      *test_button;
+  GtkButton      *send_button;
   GtkLabel       *status_label;
   GtkWidget      *details_button;
   GtkWidget      *steps_box;
@@ -67,12 +86,16 @@ struct _SkTestPanel
   SkTestDetails  *details;
 
   PanelState      state;
+  PanelMode       mode;
+  SendPhase       send_phase;
+  char           *signer_name;   /* whose certificate signs the message being sent */
   gboolean        cancelled;     /* the last test was stopped by the person */
   gboolean        stale;         /* the settings changed since the test began */
   gboolean        slow;
   guint           slow_id;
   char           *blocker;       /* why no test can run now, short; or NULL */
   char           *blocker_reason;
+  char           *send_blocker;  /* why no message can be sent now, or NULL */
 
   /* What "Trust this certificate" pins, and where. */
   char           *trust_sha256;
@@ -126,17 +149,6 @@ run_is_current (Run *run)
 {
   return run->cancellable == run->self->cancellable &&
          !g_cancellable_is_cancelled (run->cancellable);
-}
-
-static void
-set_css_class (GtkWidget  *widget,
-               const char *css_class,
-               gboolean    on)
-{
-  if (on)
-    gtk_widget_add_css_class (widget, css_class);
-  else
-    gtk_widget_remove_css_class (widget, css_class);
 }
 
 static void
@@ -221,8 +233,8 @@ show_step (SkTestPanel *self,
   gtk_widget_set_visible (GTK_WIDGET (cell->icon), icon != NULL);
   if (icon != NULL)
     gtk_image_set_from_icon_name (cell->icon, icon);
-  set_css_class (GTK_WIDGET (cell->icon), "success-icon", state == SK_STEP_OK);
-  set_css_class (GTK_WIDGET (cell->icon), "error-icon", state == SK_STEP_FAILED);
+  sk_widget_set_css_class (GTK_WIDGET (cell->icon), "success-icon", state == SK_STEP_OK);
+  sk_widget_set_css_class (GTK_WIDGET (cell->icon), "error-icon", state == SK_STEP_FAILED);
 
   gtk_widget_set_visible (GTK_WIDGET (cell->mark), mark != NULL);
   gtk_label_set_text (cell->mark, mark != NULL ? mark : "");
@@ -241,6 +253,8 @@ reset_rows (SkTestPanel *self)
       SideRow *row = &self->rows[side];
       g_autofree char *title = sk_test_side_dup_title (side, get_protocol (self->tested, side));
 
+      /* A message goes through the outgoing server alone. */
+      gtk_widget_set_visible (row->row, self->mode == MODE_TEST || side == SK_TEST_SIDE_OUTGOING);
       gtk_label_set_text (row->title, title);
       gtk_accessible_update_property (GTK_ACCESSIBLE (row->row),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, title,
@@ -401,6 +415,47 @@ find_blocker (SkTestPanel *self)
     }
 }
 
+/* A message needs what the test needs of the outgoing side, and an
+ * address and name to send from and to. */
+static void
+find_send_blocker (SkTestPanel *self)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  SkAccount *account = self->account;
+  gboolean same_login;
+
+  g_clear_pointer (&self->send_blocker, g_free);
+
+  if (account == NULL)
+    return;
+
+  problems = sk_account_validate (account, NULL);
+  for (guint i = 0; i < problems->len; i++)
+    {
+      const SkProblem *problem = g_ptr_array_index (problems, i);
+
+      if (problem->field == SK_FIELD_EMAIL || problem->field == SK_FIELD_FULL_NAME)
+        {
+          /* TRANSLATORS: %s says what is wrong with the address or name on tab 1 */
+          self->send_blocker = g_strdup_printf (_("To send a test message, correct tab 1 first: %s"),
+                                                problem->message);
+          return;
+        }
+      if (is_test_field (problem->field))
+        {
+          self->send_blocker = g_strdup (_("Correct the settings marked above to send a test message."));
+          return;
+        }
+    }
+
+  same_login = sk_account_get_outgoing_same_login (account);
+  if (sk_account_get_outgoing_auth (account) &&
+      is_blank (same_login ? sk_account_get_password (account)
+                           : sk_account_get_outgoing_password (account)))
+    self->send_blocker = g_strdup (same_login ? _("Enter the password to send a test message.")
+                                              : _("Enter the SMTP password to send a test message."));
+}
+
 /* The whole panel */
 
 static void
@@ -412,7 +467,15 @@ update_status (SkTestPanel *self)
   switch (self->state)
     {
     case STATE_RUNNING:
-      if (self->slow)
+      if (self->mode == MODE_SEND && self->send_phase == SEND_LOADING_SIGNER)
+        {
+          text = _("Reading the signature certificate…");
+        }
+      else if (self->mode == MODE_SEND && self->send_phase == SEND_SENDING)
+        {
+          text = _("Logged in. Sending the message…");
+        }
+      else if (self->slow)
         {
           guint timeout = sk_account_get_timeout (self->tested);
 
@@ -424,6 +487,10 @@ update_status (SkTestPanel *self)
                                   timeout);
           text = slow;
         }
+      else if (self->mode == MODE_SEND)
+        {
+          text = _("Sending a test message to this account’s own address…");
+        }
       else
         {
           text = _("Testing the connection…");
@@ -433,6 +500,8 @@ update_status (SkTestPanel *self)
     case STATE_DONE:
       if (self->blocker != NULL)
         text = self->blocker;
+      else if (self->stale && self->mode == MODE_SEND)
+        text = _("The settings have changed since this message was sent.");
       else if (self->stale)
         text = _("The settings have changed since this test.");
       break;
@@ -441,6 +510,8 @@ update_status (SkTestPanel *self)
     default:
       if (self->blocker != NULL)
         text = self->blocker;
+      else if (self->cancelled && self->mode == MODE_SEND)
+        text = _("Sending was cancelled.");
       else if (self->cancelled)
         text = _("The test was cancelled.");
       else
@@ -452,20 +523,9 @@ update_status (SkTestPanel *self)
 }
 
 static void
-update_button (SkTestPanel *self)
+set_button_reason (GtkWidget  *button,
+                   const char *tooltip)
 {
-  GtkWidget *button = GTK_WIDGET (self->test_button);
-  gboolean running = self->state == STATE_RUNNING;
-  const char *tooltip = running ? NULL : self->blocker_reason;
-
-  if (running)
-    gtk_button_set_label (self->test_button, _("Cancel _test"));
-  else if (self->state == STATE_DONE)
-    gtk_button_set_label (self->test_button, _("_Test again"));
-  else
-    gtk_button_set_label (self->test_button, _("_Test connection"));
-
-  gtk_widget_set_sensitive (button, running || self->blocker == NULL);
   gtk_widget_set_tooltip_text (button, tooltip);
   if (tooltip != NULL)
     gtk_accessible_update_property (GTK_ACCESSIBLE (button),
@@ -476,11 +536,43 @@ update_button (SkTestPanel *self)
                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
 }
 
+/* Whichever runs can be cancelled with its own button; the other waits. */
+static void
+update_button (SkTestPanel *self)
+{
+  gboolean running = self->state == STATE_RUNNING;
+  gboolean testing = running && self->mode == MODE_TEST;
+  gboolean sending = running && self->mode == MODE_SEND;
+
+  if (testing)
+    gtk_button_set_label (self->test_button, _("Cancel _test"));
+  else if (self->state == STATE_DONE && self->mode == MODE_TEST)
+    gtk_button_set_label (self->test_button, _("_Test again"));
+  else
+    gtk_button_set_label (self->test_button, _("_Test connection"));
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->test_button),
+                            testing || (!running && self->blocker == NULL));
+  set_button_reason (GTK_WIDGET (self->test_button), running ? NULL : self->blocker_reason);
+
+  gtk_button_set_label (self->send_button,
+                        sending ? _("Cancel sendin_g") : _("Send a test message to m_yself"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->send_button),
+                            sending || (!running && self->send_blocker == NULL));
+  set_button_reason (GTK_WIDGET (self->send_button),
+                     running ? NULL
+                             : self->send_blocker != NULL
+                               ? self->send_blocker
+                               : _("Sends a short message from this account to its own address "
+                                   "through the outgoing server, signed when signing is on."));
+}
+
 static void
 update (SkTestPanel *self)
 {
   gboolean done = self->state == STATE_DONE;
-  gboolean has_steps = self->state == STATE_RUNNING || (done && self->result != NULL);
+  gboolean has_steps = (self->state == STATE_RUNNING && self->send_phase != SEND_LOADING_SIGNER) ||
+                       (done && self->result != NULL);
 
   update_button (self);
   update_status (self);
@@ -492,8 +584,8 @@ update (SkTestPanel *self)
    * settings change, it may no longer be the one they point at. */
   gtk_widget_set_visible (self->trust_frame, done && self->trust_sha256 != NULL && !self->stale);
 
-  set_css_class (self->steps_box, "dim-label", done && self->stale);
-  set_css_class (self->result_box, "dim-label", done && self->stale);
+  sk_widget_set_css_class (self->steps_box, "dim-label", done && self->stale);
+  sk_widget_set_css_class (self->result_box, "dim-label", done && self->stale);
 }
 
 static void
@@ -538,6 +630,8 @@ reset (SkTestPanel *self)
   clear_trust (self);
   g_clear_pointer (&self->result, sk_test_result_free);
   self->state = STATE_IDLE;
+  self->send_phase = SEND_LOGGING_IN;
+  g_clear_pointer (&self->signer_name, g_free);
   self->cancelled = FALSE;
   self->stale = FALSE;
 }
@@ -588,8 +682,8 @@ show_result_sentence (SkTestPanel *self,
 {
   gtk_image_set_from_icon_name (self->result_icon,
                                 ok ? "object-select-symbolic" : "dialog-error-symbolic");
-  set_css_class (GTK_WIDGET (self->result_icon), "success-icon", ok);
-  set_css_class (GTK_WIDGET (self->result_icon), "error-icon", !ok);
+  sk_widget_set_css_class (GTK_WIDGET (self->result_icon), "success-icon", ok);
+  sk_widget_set_css_class (GTK_WIDGET (self->result_icon), "error-icon", !ok);
   gtk_label_set_text (self->result_label, sentence);
 }
 
@@ -681,11 +775,13 @@ emit_guide_step (SkTestPanel *self)
     }
 }
 
+/* sentence: what to say, or NULL for what the test says of result. */
 static void
 show_result (SkTestPanel  *self,
-             SkTestResult *result)
+             SkTestResult *result,
+             const char   *sentence)
 {
-  g_autofree char *sentence = NULL;
+  g_autofree char *described = NULL;
 
   self->result = result;
   self->state = STATE_DONE;
@@ -708,7 +804,8 @@ show_result (SkTestPanel  *self,
                                       -1);
     }
 
-  sentence = describe_result (self);
+  if (sentence == NULL)
+    sentence = described = describe_result (self);
   show_result_sentence (self, sentence, result->ok);
 
   find_certificate_to_trust (self);
@@ -731,6 +828,12 @@ test_progress (SkTestSide   side,
     return;
 
   show_step (run->self, side, step, state, seconds);
+
+  if (run->self->mode == MODE_SEND && step == SK_TEST_STEP_LOGIN && state == SK_STEP_OK)
+    {
+      run->self->send_phase = SEND_SENDING;
+      update_status (run->self);
+    }
 }
 
 static void
@@ -760,7 +863,7 @@ test_finished (GObject      *source,
       return;
     }
 
-  show_result (self, g_steal_pointer (&result));
+  show_result (self, g_steal_pointer (&result), NULL);
 }
 
 static gboolean
@@ -782,6 +885,7 @@ start_test (SkTestPanel *self)
   Run *run;
 
   reset (self);
+  self->mode = MODE_TEST;
 
   /* Typing on during the test must not change what is being tested. */
   g_clear_object (&self->tested);
@@ -819,6 +923,196 @@ test_clicked (SkTestPanel *self)
   update (self);
 }
 
+/* Send a test message to myself */
+
+/* Ends a run that gives no result to show, only a sentence (the settings
+ * cannot be used, the certificate cannot be read…). */
+static void
+finish_without_result (SkTestPanel *self,
+                       const char  *sentence)
+{
+  g_clear_handle_id (&self->slow_id, g_source_remove);
+  self->slow = FALSE;
+  g_clear_object (&self->cancellable);
+
+  self->state = STATE_DONE;
+  show_result_sentence (self, sentence, FALSE);
+  update (self);
+}
+
+static char *
+describe_sent (SkTestPanel  *self,
+               SkSendResult *sent)
+{
+  g_autofree char *accepted = NULL;
+  g_autofree char *signature = NULL;
+
+  if (!sent->sent)
+    {
+      const SkDiagnosis *diagnosis = sent->side != NULL ? sent->side->diagnosis : NULL;
+
+      /* TRANSLATORS: %s says why, in a sentence */
+      return g_strdup_printf (_("The message was not sent. %s"),
+                              diagnosis != NULL ? diagnosis->message : "");
+    }
+
+  /* TRANSLATORS: %s is the server's reply, "250 2.0.0 Ok: queued as 4XyZ" */
+  accepted = g_strdup_printf (_("The server accepted the message: %s"),
+                              sent->final_reply != NULL ? sent->final_reply : "");
+  if (sent->is_signed && self->signer_name != NULL)
+    /* TRANSLATORS: %s is whose certificate it is, "Jan Kowalski" */
+    signature = g_strdup_printf (_("Signed with the certificate of %s."), self->signer_name);
+  else
+    signature = g_strdup (_("Not signed."));
+
+  return g_strconcat (accepted, "\n", signature, NULL);
+}
+
+static void
+message_sent (GObject      *source,
+              GAsyncResult *async_result,
+              gpointer      user_data)
+{
+  g_autoptr(Run) run = user_data;
+  SkTestPanel *self = run->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SkSendResult) sent = sk_test_message_send_finish (async_result, &error);
+  g_autofree char *sentence = NULL;
+  SkTestResult *result;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !run_is_current (run))
+    return;
+
+  if (error != NULL)
+    {
+      finish_without_result (self, error->message);
+      return;
+    }
+
+  g_clear_handle_id (&self->slow_id, g_source_remove);
+  self->slow = FALSE;
+  g_clear_object (&self->cancellable);
+
+  /* Shown as a test of the outgoing side: its steps, details and a
+   * certificate to trust all work the same. */
+  sentence = describe_sent (self, sent);
+  result = g_new0 (SkTestResult, 1);
+  result->account_name = g_strdup (sk_account_get_name (self->tested));
+  result->ok = sent->sent;
+  result->sides[SK_TEST_SIDE_OUTGOING] = g_steal_pointer (&sent->side);
+  show_result (self, result, sentence);
+}
+
+static void
+send_message (Run           *run,
+              SkCertificate *signer)
+{
+  SkTestPanel *self = run->self;
+  const SkTestOptions options = { NULL };
+  g_autoptr(GBytes) message = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sentence = NULL;
+
+  message = sk_test_message_build (self->tested, signer, NULL, NULL, &error);
+  if (message == NULL)
+    {
+      /* TRANSLATORS: %s says why, in a sentence */
+      sentence = g_strdup_printf (_("The message could not be prepared. %s"), error->message);
+      finish_without_result (self, sentence);
+      return;
+    }
+
+  if (signer != NULL)
+    self->signer_name = g_strdup (sk_certificate_get_display_name (signer));
+  self->send_phase = SEND_LOGGING_IN;
+  update (self);
+
+  sk_test_message_send_async (self->tested, message, &options,
+                              test_progress, g_rc_box_acquire (run), run_unref,
+                              self->cancellable, message_sent, g_rc_box_acquire (run));
+}
+
+static void
+signer_loaded (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(Run) run = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SkCertificate) signer = sk_certificate_store_load_finish (result, &error);
+  g_autofree char *sentence = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !run_is_current (run))
+    return;
+
+  if (signer == NULL)
+    {
+      /* TRANSLATORS: %s says why, in a sentence */
+      sentence = g_strdup_printf (_("The message was not sent: the signature certificate "
+                                    "could not be read. %s"),
+                                  error->message);
+      finish_without_result (run->self, sentence);
+      return;
+    }
+
+  send_message (run, signer);
+}
+
+static void
+start_send (SkTestPanel *self)
+{
+  g_autoptr(SkCertificate) signer = NULL;
+  g_autoptr(Run) run = NULL;
+
+  reset (self);
+  self->mode = MODE_SEND;
+
+  /* Typing on while sending must not change what is sent. */
+  g_clear_object (&self->tested);
+  self->tested = sk_account_copy (self->account);
+  self->cancellable = g_cancellable_new ();
+  self->state = STATE_RUNNING;
+
+  /* Signed as tab 1 shows it: only with a certificate that can sign. */
+  if (sk_account_get_sign (self->tested))
+    signer = sk_certificates_lookup_signer (self->tested, NULL);
+  self->send_phase = signer != NULL ? SEND_LOADING_SIGNER : SEND_LOGGING_IN;
+
+  reset_rows (self);
+  update (self);
+  self->slow_id = g_timeout_add_seconds (SLOW_SECONDS, slow_timeout, self);
+
+  run = g_rc_box_new0 (Run);
+  run->self = g_object_ref (self);
+  run->cancellable = g_object_ref (self->cancellable);
+
+  g_signal_emit (self, signals[STARTED], 0);
+
+  /* The key comes from the keyring: signing needs it, the list does not. */
+  if (signer != NULL)
+    sk_certificate_store_load_async (sk_certificate_get_sha256 (signer), self->cancellable,
+                                     signer_loaded, g_rc_box_acquire (run));
+  else
+    send_message (run, NULL);
+}
+
+static void
+send_clicked (SkTestPanel *self)
+{
+  if (self->state != STATE_RUNNING)
+    {
+      start_send (self);
+      return;
+    }
+
+  if (self->mode != MODE_SEND)
+    return;
+
+  reset (self);
+  self->cancelled = TRUE;
+  update (self);
+}
+
 static void
 trust_clicked (SkTestPanel *self)
 {
@@ -832,9 +1126,18 @@ trust_clicked (SkTestPanel *self)
     sk_account_set_outgoing_pinned_certificate (self->account, sha256);
 
   /* The panel with this button goes away: keep the focus where the
-   * person can follow the new test (and cancel it). */
-  gtk_widget_grab_focus (GTK_WIDGET (self->test_button));
-  start_test (self);
+   * person can follow the new run (and cancel it).  A message the person
+   * asked to send is sent once the certificate is trusted. */
+  if (self->mode == MODE_SEND)
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->send_button));
+      start_send (self);
+    }
+  else
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->test_button));
+      start_test (self);
+    }
 }
 
 static void
@@ -858,6 +1161,7 @@ static void
 account_changed (SkTestPanel *self)
 {
   find_blocker (self);
+  find_send_blocker (self);
   /* A change made while the test runs is not in what it tests either. */
   if (self->state != STATE_IDLE)
     self->stale = TRUE;
@@ -883,6 +1187,7 @@ sk_test_panel_set_account (SkTestPanel *self,
   g_signal_connect_object (account, "notify", G_CALLBACK (account_changed), self, G_CONNECT_SWAPPED);
 
   find_blocker (self);
+  find_send_blocker (self);
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT]);
 }
@@ -939,6 +1244,7 @@ sk_test_panel_finalize (GObject *object)
 
   g_free (self->blocker);
   g_free (self->blocker_reason);
+  g_free (self->send_blocker);
 
   G_OBJECT_CLASS (sk_test_panel_parent_class)->finalize (object);
 }
@@ -1015,6 +1321,7 @@ sk_test_panel_class_init (SkTestPanelClass *klass)
                                                "/pl/skrzynka/Skrzynka/ui/sk-test-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, SkTestPanel, content);
   gtk_widget_class_bind_template_child (widget_class, SkTestPanel, test_button);
+  gtk_widget_class_bind_template_child (widget_class, SkTestPanel, send_button);
   gtk_widget_class_bind_template_child (widget_class, SkTestPanel, status_label);
   gtk_widget_class_bind_template_child (widget_class, SkTestPanel, details_button);
   gtk_widget_class_bind_template_child (widget_class, SkTestPanel, steps_box);
@@ -1028,6 +1335,7 @@ sk_test_panel_class_init (SkTestPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SkTestPanel, trust_fingerprint);
   gtk_widget_class_bind_template_child (widget_class, SkTestPanel, trust_button);
   gtk_widget_class_bind_template_callback (widget_class, test_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, send_clicked);
   gtk_widget_class_bind_template_callback (widget_class, details_clicked);
   gtk_widget_class_bind_template_callback (widget_class, trust_clicked);
 }
