@@ -22,13 +22,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "servers"))
+sys.path.insert(0, os.path.join(HERE, ".."))
 import dovecot  # noqa: E402
 import scripted  # noqa: E402
 import testca  # noqa: E402
+import tap  # noqa: E402
 
 BINARY = os.environ.get("SKRZYNKA_BINARY", "skrzynka")
 HOST = testca.HOST
@@ -808,36 +809,13 @@ TESTS = [
 
 
 def main():
-    only = sys.argv[1:]
-    tests = [t for t in TESTS if not only or t.__name__ in only or t is test_servers_stopped]
-    # A signal ends the run through SystemExit, so every server stops.
-    for number in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(number, lambda n, _f: sys.exit(128 + n))
+    def end_scripted_servers():
+        # A case's own scripted servers end with it.
+        while Fixture.started and isinstance(Fixture.started[-1], scripted.ScriptedServer):
+            Fixture.started.pop().cleanup()
 
-    print("1..%d" % len(tests), flush=True)
-    started = time.monotonic()
-    failed = 0
-    try:
-        Fixture.setup()
-        for number, test in enumerate(tests, 1):
-            case_started = time.monotonic()
-            try:
-                test()
-                print("ok %d - %s" % (number, test.__name__), flush=True)
-            except Exception:
-                failed += 1
-                print("not ok %d - %s" % (number, test.__name__), flush=True)
-                for line in traceback.format_exc().splitlines():
-                    print("# " + line, flush=True)
-            print("# %s took %.2f s" % (test.__name__, time.monotonic() - case_started),
-                  flush=True)
-            # A case's own scripted servers end with it.
-            while Fixture.started and isinstance(Fixture.started[-1], scripted.ScriptedServer):
-                Fixture.started.pop().cleanup()
-    finally:
-        Fixture.teardown()
-    print("# all cases took %.2f s" % (time.monotonic() - started), flush=True)
-    return 1 if failed else 0
+    return tap.run(TESTS, Fixture.setup, Fixture.teardown,
+                   after_each=end_scripted_servers, always=(test_servers_stopped,))
 
 
 if __name__ == "__main__":

@@ -20,18 +20,17 @@
 
 import base64
 import os
-import signal
 import sys
 import tempfile
-import time
-import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "servers"))
+sys.path.insert(0, os.path.join(HERE, ".."))
 import scripted  # noqa: E402
 import test_connection as tc  # noqa: E402
 import testca  # noqa: E402
+import tap  # noqa: E402
 
 HOST = testca.HOST
 # As a person types them: the full address, the app password as Google
@@ -221,36 +220,12 @@ TESTS = [
 
 
 def main():
-    only = sys.argv[1:]
-    tests = [t for t in TESTS if not only or t.__name__ in only]
-    # A signal ends the run through SystemExit, so every server stops.
-    for number in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(number, lambda n, _f: sys.exit(128 + n))
+    def end_servers():
+        # A case's servers end with it.
+        while tc.Fixture.started:
+            tc.Fixture.started.pop().cleanup()
 
-    print("1..%d" % len(tests), flush=True)
-    started = time.monotonic()
-    failed = 0
-    try:
-        setup()
-        for number, test in enumerate(tests, 1):
-            case_started = time.monotonic()
-            try:
-                test()
-                print("ok %d - %s" % (number, test.__name__), flush=True)
-            except Exception:
-                failed += 1
-                print("not ok %d - %s" % (number, test.__name__), flush=True)
-                for line in traceback.format_exc().splitlines():
-                    print("# " + line, flush=True)
-            print("# %s took %.2f s" % (test.__name__, time.monotonic() - case_started),
-                  flush=True)
-            # A case's servers end with it.
-            while tc.Fixture.started:
-                tc.Fixture.started.pop().cleanup()
-    finally:
-        tc.Fixture.teardown()
-    print("# all cases took %.2f s" % (time.monotonic() - started), flush=True)
-    return 1 if failed else 0
+    return tap.run(TESTS, setup, tc.Fixture.teardown, after_each=end_servers)
 
 
 if __name__ == "__main__":

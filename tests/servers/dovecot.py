@@ -7,6 +7,7 @@
 #
 #     with dovecot.start() as server:            # or start(cert="expired")
 #         server.ports["imaps"], server.cafile, server.user, server.password
+#         server.messages()     # what submission relayed to the sink, as bytes
 #
 # From a shell (the variables go to CMD, which runs while Dovecot does):
 #
@@ -14,7 +15,8 @@
 #
 # SK_DOVECOT_HOST, SK_DOVECOT_IMAP, SK_DOVECOT_IMAPS, SK_DOVECOT_POP3,
 # SK_DOVECOT_POP3S, SK_DOVECOT_SUBMISSION, SK_DOVECOT_SUBMISSIONS,
-# SK_DOVECOT_CAFILE, SK_DOVECOT_USER, SK_DOVECOT_PASSWORD, SK_DOVECOT_LOG.
+# SK_DOVECOT_CAFILE, SK_DOVECOT_USER, SK_DOVECOT_PASSWORD, SK_DOVECOT_LOG,
+# SK_DOVECOT_RECEIVED (the folder where the sink keeps each message).
 # Without CMD, --print-env prints them as shell assignments and keeps
 # Dovecot running until standard input ends or a signal comes.
 #
@@ -209,6 +211,7 @@ class Dovecot:
         self.password = password
         self.ports = {}
         self.sink_port = None
+        self.received = None
         self._processes = []
         self._watchdog = None
         self._stopped = False
@@ -299,11 +302,15 @@ class Dovecot:
                          stdout=self._dovecot_out, stderr=subprocess.STDOUT)
         self._processes.append(dovecot)
         if sink:
-            # Submission relays a message here; it is kept nowhere.
+            # Submission relays a message here; it is kept as a file
+            # (sink.py), for messages() to read.
             self.sink_port = relay_port
+            self.received = os.path.join(self.folder, "received")
+            here = os.path.dirname(os.path.abspath(__file__))
             sink = _spawn(["/usr/bin/python3", "-m", "aiosmtpd", "-n",
                            "-l", "%s:%d" % (HOST, relay_port),
-                           "-c", "aiosmtpd.handlers.Sink"],
+                           "-c", "sink.Keep", self.received],
+                          env=dict(os.environ, PYTHONPATH=here),
                           stdout=self._dovecot_out, stderr=subprocess.STDOUT)
             self._processes.append(sink)
         self._watchdog = Watchdog(self.folder, [p.pid for p in self._processes])
@@ -342,6 +349,18 @@ class Dovecot:
         except OSError:
             return ""
 
+    def messages(self):
+        """Every message the sink received so far, oldest first, each as
+        the bytes that came over the wire."""
+        if self.received is None or not os.path.isdir(self.received):
+            return []
+        found = []
+        for name in sorted(os.listdir(self.received)):
+            if name.endswith(".eml") and not name.startswith("."):
+                with open(os.path.join(self.received, name), "rb") as message:
+                    found.append(message.read())
+        return found
+
     def env(self):
         """The SK_DOVECOT_* variables describing this server."""
         variables = {"SK_DOVECOT_" + name.upper(): str(port)
@@ -349,6 +368,8 @@ class Dovecot:
         variables.update(SK_DOVECOT_HOST=self.host, SK_DOVECOT_CAFILE=self.cafile,
                          SK_DOVECOT_USER=self.user, SK_DOVECOT_PASSWORD=self.password,
                          SK_DOVECOT_LOG=self.log)
+        if self.received is not None:
+            variables.update(SK_DOVECOT_RECEIVED=self.received)
         return variables
 
     def stop(self):

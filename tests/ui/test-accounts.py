@@ -85,7 +85,7 @@ def fill_general(dialog):
     # Signing needs a certificate from tab 3: the box explains why it is off.
     sign = check_box(general, "signature")
     assert not sensitive(sign), "the signature box is usable without a certificate"
-    find(general, pyatspi.ROLE_LABEL, "first import a signature certificate")
+    find(general, pyatspi.ROLE_LABEL, "signature certificate on tab 3")
 
     for code, full_name in (("JK", "Jan Kowalski"), ("AN", "Anna Nowak")):
         set_text(entry(general, "Operator code"), code)

@@ -745,6 +745,18 @@ other_value (GParamSpec   *pspec,
 
       g_value_set_enum (value, (g_value_get_enum (current) + 1) % enum_class->n_values);
     }
+  else if (pspec->value_type == G_TYPE_STRV)
+    {
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      const char * const *list = g_value_get_boxed (current);
+
+      if (list != NULL)
+        g_strv_builder_addv (builder, (const char **) list);
+      g_strv_builder_add (builder,
+                          "12:34:56:78:9A:BC:DE:F0:12:34:56:78:9A:BC:DE:F0:"
+                          "12:34:56:78:9A:BC:DE:F0:12:34:56:78:9A:BC:DE:F0");
+      g_value_take_boxed (value, g_strv_builder_end (builder));
+    }
   else
     g_assert_not_reached ();
 }

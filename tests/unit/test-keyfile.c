@@ -9,6 +9,13 @@
 #include "core/sk-account-keyfile.h"
 #include "test-util.h"
 
+#define FINGERPRINT_A \
+  "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89"
+#define FINGERPRINT_A_LOWER \
+  "ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89"
+#define FINGERPRINT_B \
+  "01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF"
+
 #define MINIMAL \
   "[Account]\n" \
   "name=Biuro\n" \
@@ -75,6 +82,14 @@ test_round_trip_group (void)
   assert_no_secrets (text);
   /* The guide's ticks as step numbers, the way a person reads them. */
   g_assert_nonnull (strstr (text, "\nguide-steps=1;3;\n"));
+  g_assert_nonnull (strstr (text, "\ncertificates=00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:"
+                                  "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF;"
+                                  "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:"
+                                  "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99;\n"));
+  g_assert_nonnull (strstr (text, "\ndefault-certificate=AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:"
+                                  "66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99\n"));
+  g_assert_cmpstrv (sk_account_get_certificates (read), TEST_CERTIFICATES);
+  g_assert_cmpstr (sk_account_get_default_certificate (read), ==, TEST_CERTIFICATES[1]);
   g_assert_cmpstr (sk_account_get_id (read), ==, sk_account_get_id (account));
 
   /* Everything comes back but the passwords, which never go into a file. */
@@ -177,8 +192,10 @@ test_export_format (void)
   g_assert_null (strstr (text, "abcdabcdabcdabcd"));
   g_assert_null (strstr (text, "password="));
   g_assert_null (strstr (text, sk_account_get_id (account)));
-  /* Nothing ticked: no line for it. */
+  /* Nothing ticked, no certificates: no line for them. */
   g_assert_null (strstr (text, "guide-steps"));
+  g_assert_null (strstr (text, "\ncertificates="));
+  g_assert_null (strstr (text, "default-certificate"));
 
   key_file = key_file_from_data (text);
   groups = g_key_file_get_groups (key_file, NULL);
@@ -309,6 +326,57 @@ test_unknown_keys (void)
   g_assert_finalize_object (g_steal_pointer (&read));
 }
 
+static void
+test_certificates (void)
+{
+  const char * const both[] = { FINGERPRINT_A, FINGERPRINT_B, NULL };
+  const char * const only_a[] = { FINGERPRINT_A, NULL };
+  g_autoptr(SkAccount) account = test_make_valid_account ("Biuro");
+  g_autoptr(SkAccount) read = NULL;
+  g_autofree char *text = NULL;
+
+  sk_account_set_certificates (account, both);
+  sk_account_set_default_certificate (account, FINGERPRINT_B);
+
+  /* Removing the default certificate leaves none chosen. */
+  sk_account_set_certificates (account, only_a);
+  g_assert_cmpstrv (sk_account_get_certificates (account), only_a);
+  g_assert_cmpstr (sk_account_get_default_certificate (account), ==, "");
+
+  /* A default that is not listed is not written: the file would not load. */
+  sk_account_set_default_certificate (account, FINGERPRINT_B);
+  read = through_text (account, "Account 1", &text);
+  g_assert_null (strstr (text, "default-certificate"));
+  g_assert_cmpstrv (sk_account_get_certificates (read), only_a);
+  g_assert_cmpstr (sk_account_get_default_certificate (read), ==, "");
+  g_assert_finalize_object (g_steal_pointer (&read));
+  g_clear_pointer (&text, g_free);
+
+  /* No certificates: no lines, and an empty list reads as none. */
+  sk_account_set_certificates (account, NULL);
+  g_assert_nonnull (sk_account_get_certificates (account));
+  g_assert_null (sk_account_get_certificates (account)[0]);
+  read = through_text (account, "Account 1", &text);
+  g_assert_null (strstr (text, "\ncertificates="));
+  g_assert_null (strstr (text, "default-certificate"));
+  g_assert_true (sk_account_equal (read, account));
+  g_assert_finalize_object (g_steal_pointer (&read));
+
+  {
+    g_autoptr(GKeyFile) empty = key_file_from_data (MINIMAL "certificates=\n"
+                                                    "default-certificate=\n");
+    g_autoptr(GError) error = NULL;
+
+    read = sk_account_from_key_file (empty, "Account", NULL, &error);
+    g_assert_no_error (error);
+    g_assert_null (sk_account_get_certificates (read)[0]);
+    g_assert_cmpstr (sk_account_get_default_certificate (read), ==, "");
+    g_assert_finalize_object (g_steal_pointer (&read));
+  }
+
+  g_assert_finalize_object (g_steal_pointer (&account));
+}
+
 typedef struct
 {
   const char *line;      /* replaces or adds a key in MINIMAL */
@@ -363,6 +431,17 @@ test_bad_values (void)
     { "guide-steps=1;;2", "guide-steps: “” is not a step number from 1 to 5" },
     { "guide-steps=-1", "guide-steps: “-1” is not a step number from 1 to 5" },
     { "guide-steps=\\q", "guide-steps: …" },
+    { "certificates=AB:CD;", "certificates: “AB:CD” is not a SHA-256 fingerprint …" },
+    { "certificates=;", "certificates: “” is not a SHA-256 fingerprint …" },
+    { "certificates=" FINGERPRINT_A ";" FINGERPRINT_B ";" FINGERPRINT_A_LOWER ";",
+      "certificates: “" FINGERPRINT_A_LOWER "” is in the list twice" },
+    { "certificates=\\q", "certificates: …" },
+    { "default-certificate=" FINGERPRINT_A,
+      "default-certificate: “" FINGERPRINT_A "” is not one of the fingerprints in certificates" },
+    { "certificates=" FINGERPRINT_B ";\ndefault-certificate=" FINGERPRINT_A,
+      "default-certificate: “" FINGERPRINT_A "” is not one of the fingerprints in certificates" },
+    { "certificates=" FINGERPRINT_B ";\ndefault-certificate=AB:CD",
+      "default-certificate: “AB:CD” is not one of the fingerprints in certificates" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -414,7 +493,10 @@ test_good_values (void)
                                                      "ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:"
                                                      "ab:cd:ef:01:23:45:67:89\n"
                                                      "outgoing-pinned-certificate=\n"
-                                                     "guide-steps=5;1;1\n");
+                                                     "guide-steps=5;1;1\n"
+                                                     "certificates=" FINGERPRINT_B ";"
+                                                     FINGERPRINT_A_LOWER "\n"
+                                                     "default-certificate=" FINGERPRINT_A_LOWER "\n");
   g_autoptr(GError) error = NULL;
   g_autoptr(SkAccount) read = NULL;
   GListModel *users;
@@ -446,6 +528,14 @@ test_good_values (void)
   g_assert_cmpstr (sk_account_get_outgoing_pinned_certificate (read), ==, "");
   /* In any order, repeats harmless. */
   g_assert_cmpuint (sk_account_get_guide_steps (read), ==, (1 << 4) | (1 << 0));
+  /* Signing certificates in the order listed, in upper case like the
+   * fingerprints the store names them by. */
+  {
+    const char * const certificates[] = { FINGERPRINT_B, FINGERPRINT_A, NULL };
+
+    g_assert_cmpstrv (sk_account_get_certificates (read), certificates);
+    g_assert_cmpstr (sk_account_get_default_certificate (read), ==, FINGERPRINT_A);
+  }
 
   /* An empty list: nothing ticked. */
   {
@@ -580,6 +670,7 @@ main (int   argc,
   g_test_add_func ("/sk/keyfile/unknown-keys", test_unknown_keys);
   g_test_add_func ("/sk/keyfile/bad-values", test_bad_values);
   g_test_add_func ("/sk/keyfile/good-values", test_good_values);
+  g_test_add_func ("/sk/keyfile/certificates", test_certificates);
   g_test_add_func ("/sk/keyfile/import-errors", test_import_errors);
   g_test_add_func ("/sk/keyfile/import-bad-files", test_import_bad_files);
 

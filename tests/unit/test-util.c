@@ -72,6 +72,8 @@ test_make_full_account (const char *name)
                                               "FF:EE:DD:CC:BB:AA:99:88:77:66:55:44:33:22:11:00");
   /* Steps 1 and 3 of the Gmail guide ticked. */
   sk_account_set_guide_steps (account, (1 << 0) | (1 << 2));
+  sk_account_set_certificates (account, TEST_CERTIFICATES);
+  sk_account_set_default_certificate (account, TEST_CERTIFICATES[1]);
 
   return account;
 }
@@ -93,8 +95,8 @@ test_setting_properties (void)
       g_ptr_array_add (settings, pspecs[i]);
     }
 
-  /* The header lists 28 settings: a new one must be added to the tests too. */
-  g_assert_cmpuint (settings->len, ==, 28);
+  /* The header lists 30 settings: a new one must be added to the tests too. */
+  g_assert_cmpuint (settings->len, ==, 30);
 
   return settings;
 }
@@ -130,4 +132,48 @@ test_write_file (const char *basename,
   g_assert_no_error (error);
 
   return path;
+}
+
+char *
+test_make_certificates (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "unit", "certs.py", NULL);
+  g_autofree char *folder = g_dir_make_tmp ("sk-certificates-XXXXXX", &error);
+  const char *argv[] = { "/usr/bin/python3", script, folder, NULL };
+  int status;
+
+  g_assert_no_error (error);
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
+                &status, &error);
+  g_assert_no_error (error);
+  g_spawn_check_wait_status (status, &error);
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&folder);
+}
+
+static void
+remove_file_tree (GFile *file)
+{
+  g_autoptr(GFileEnumerator) children =
+    g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                               G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  GFileInfo *info;
+  GFile *child;
+
+  while (children != NULL
+         && g_file_enumerator_iterate (children, &info, &child, NULL, NULL)
+         && info != NULL)
+    remove_file_tree (child);
+
+  g_file_delete (file, NULL, NULL);
+}
+
+void
+test_remove_tree (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  remove_file_tree (file);
 }

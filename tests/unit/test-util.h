@@ -8,6 +8,15 @@
 
 G_BEGIN_DECLS
 
+/* The signing certificates of test_make_full_account(), default second. */
+#define TEST_CERTIFICATES \
+  ((const char * const []) { \
+     "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:" \
+     "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF", \
+     "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:" \
+     "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99", \
+     NULL })
+
 /* An account that passes sk_account_validate() with only the required
  * settings filled in. */
 SkAccount *test_make_valid_account   (const char *name);
@@ -27,5 +36,14 @@ GPtrArray *test_setting_properties   (void);
 /* Writes contents to a new file in the test's temporary folder. */
 char      *test_write_file           (const char *basename,
                                       const char *contents);
+
+/* Makes the tests' signing certificates (tests/unit/certs.py, with the
+ * openssl command) in a new temporary folder, whose path it returns; the
+ * folder's certs.ini describes them.  They hold private keys: remove the
+ * folder with test_remove_tree() before the test ends. */
+char      *test_make_certificates    (void);
+
+/* Deletes path and everything below it, not following links. */
+void       test_remove_tree          (const char *path);
 
 G_END_DECLS
