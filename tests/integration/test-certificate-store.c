@@ -28,13 +28,6 @@
 #define PASSWORD "tajne hasło"
 #define ADDRESS "biuro@firma.example"
 
-typedef enum
-{
-  MODE_KEYRING,
-  MODE_NO_KEYRING,
-  MODE_NO_BUS,
-} Mode;
-
 /* certs.py's files. */
 static char *folder;
 
@@ -601,33 +594,11 @@ test_no_keyring (void)
   g_assert_cmpuint (names->len, ==, 0);
 }
 
-static Mode
-take_mode (int   *argc,
-           char **argv)
-{
-  Mode mode = MODE_KEYRING;
-  int j = 1;
-
-  for (int i = 1; i < *argc; i++)
-    {
-      if (g_str_equal (argv[i], "--no-keyring"))
-        mode = MODE_NO_KEYRING;
-      else if (g_str_equal (argv[i], "--no-bus"))
-        mode = MODE_NO_BUS;
-      else
-        argv[j++] = argv[i];
-    }
-  argv[j] = NULL;
-  *argc = j;
-
-  return mode;
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  Mode mode = take_mode (&argc, argv);
+  Mode mode = test_take_mode (&argc, argv);
   int status;
 
   g_test_init (&argc, &argv, NULL);

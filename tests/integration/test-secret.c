@@ -13,12 +13,7 @@
 
 #include "core/sk-secret.h"
 
-typedef enum
-{
-  MODE_KEYRING,
-  MODE_NO_KEYRING,
-  MODE_NO_BUS,
-} Mode;
+#include "test-util.h"
 
 /* The async API, run to completion on the main context. */
 
@@ -396,33 +391,11 @@ test_session_clear (void)
   assert_password (other, SK_SECRET_INCOMING, "other");
 }
 
-static Mode
-take_mode (int   *argc,
-           char **argv)
-{
-  Mode mode = MODE_KEYRING;
-  int j = 1;
-
-  for (int i = 1; i < *argc; i++)
-    {
-      if (g_str_equal (argv[i], "--no-keyring"))
-        mode = MODE_NO_KEYRING;
-      else if (g_str_equal (argv[i], "--no-bus"))
-        mode = MODE_NO_BUS;
-      else
-        argv[j++] = argv[i];
-    }
-  argv[j] = NULL;
-  *argc = j;
-
-  return mode;
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  Mode mode = take_mode (&argc, argv);
+  Mode mode = test_take_mode (&argc, argv);
   g_autofree char *bus_socket = NULL;
 
   g_test_init (&argc, &argv, NULL);

@@ -177,3 +177,25 @@ test_remove_tree (const char *path)
 
   remove_file_tree (file);
 }
+
+Mode
+test_take_mode (int   *argc,
+                char **argv)
+{
+  Mode mode = MODE_KEYRING;
+  int j = 1;
+
+  for (int i = 1; i < *argc; i++)
+    {
+      if (g_str_equal (argv[i], "--no-keyring"))
+        mode = MODE_NO_KEYRING;
+      else if (g_str_equal (argv[i], "--no-bus"))
+        mode = MODE_NO_BUS;
+      else
+        argv[j++] = argv[i];
+    }
+  argv[j] = NULL;
+  *argc = j;
+
+  return mode;
+}

@@ -46,4 +46,16 @@ char      *test_make_certificates    (void);
 /* Deletes path and everything below it, not following links. */
 void       test_remove_tree          (const char *path);
 
+/* The desktop a keyring test runs in (tests/session.sh sets it up). */
+typedef enum
+{
+  MODE_KEYRING,     /* a keyring running */
+  MODE_NO_KEYRING,  /* --no-keyring: a session bus, no keyring */
+  MODE_NO_BUS,      /* --no-bus: no session bus at all */
+} Mode;
+
+/* Takes --no-keyring or --no-bus out of argv, for g_test_init(). */
+Mode       test_take_mode            (int        *argc,
+                                      char      **argv);
+
 G_END_DECLS
