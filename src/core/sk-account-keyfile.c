@@ -111,7 +111,7 @@ sk_account_to_key_file (SkAccount  *account,
   g_key_file_set_string (key_file, group, "incoming-security",
                          sk_security_to_string (sk_account_get_incoming_security (account)));
   g_key_file_set_string (key_file, group, "incoming-auth",
-                         sk_auth_method_to_string (sk_account_get_incoming_auth (account)));
+                         sk_auth_method_to_string (sk_account_get_incoming_auth_method (account)));
   g_key_file_set_boolean (key_file, group, "incoming-plain-confirmed",
                           sk_account_get_incoming_plain_confirmed (account));
   g_key_file_set_string (key_file, group, "username", sk_account_get_username (account));
@@ -495,7 +495,7 @@ read_enums (GKeyFile    *key_file,
   g_autofree char *outgoing_auth_method_raw = get_raw (key_file, group, "outgoing-auth-method");
   SkAccountType type = sk_account_get_account_type (account);
   SkSecurity incoming_security = sk_account_get_incoming_security (account);
-  SkAuthMethod incoming_auth = sk_account_get_incoming_auth (account);
+  SkAuthMethod incoming_auth = sk_account_get_incoming_auth_method (account);
   SkSecurity outgoing_security = sk_account_get_outgoing_security (account);
   SkAuthMethod outgoing_auth_method = sk_account_get_outgoing_auth_method (account);
 
@@ -517,7 +517,7 @@ read_enums (GKeyFile    *key_file,
 
   sk_account_set_account_type (account, type);
   sk_account_set_incoming_security (account, incoming_security);
-  sk_account_set_incoming_auth (account, incoming_auth);
+  sk_account_set_incoming_auth_method (account, incoming_auth);
   sk_account_set_outgoing_security (account, outgoing_security);
   sk_account_set_outgoing_auth_method (account, outgoing_auth_method);
 

@@ -469,7 +469,7 @@ sk_account_set_property (GObject      *object,
       break;
 
     case PROP_INCOMING_AUTH:
-      sk_account_set_incoming_auth (self, g_value_get_enum (value));
+      sk_account_set_incoming_auth_method (self, g_value_get_enum (value));
       break;
 
     case PROP_INCOMING_PLAIN_CONFIRMED:
@@ -996,7 +996,7 @@ sk_account_set_incoming_security (SkAccount  *self,
 }
 
 SkAuthMethod
-sk_account_get_incoming_auth (SkAccount *self)
+sk_account_get_incoming_auth_method (SkAccount *self)
 {
   g_return_val_if_fail (SK_IS_ACCOUNT (self), SK_AUTH_METHOD_AUTO);
 
@@ -1004,7 +1004,7 @@ sk_account_get_incoming_auth (SkAccount *self)
 }
 
 void
-sk_account_set_incoming_auth (SkAccount    *self,
+sk_account_set_incoming_auth_method (SkAccount    *self,
                               SkAuthMethod  method)
 {
   g_return_if_fail (SK_IS_ACCOUNT (self));
@@ -1394,6 +1394,126 @@ sk_account_set_default_certificate (SkAccount  *self,
     notify (self, PROP_DEFAULT_CERTIFICATE);
 }
 
+/* Servers */
+
+SkOutgoingLogin
+sk_account_get_outgoing_login (SkAccount *self)
+{
+  g_return_val_if_fail (SK_IS_ACCOUNT (self), SK_OUTGOING_LOGIN_NONE);
+
+  if (!self->outgoing_auth)
+    return SK_OUTGOING_LOGIN_NONE;
+
+  return self->outgoing_same_login ? SK_OUTGOING_LOGIN_INCOMING : SK_OUTGOING_LOGIN_OWN;
+}
+
+SkServer *
+sk_account_dup_server (SkAccount  *self,
+                       SkTestSide  side)
+{
+  SkServer *server;
+
+  g_return_val_if_fail (SK_IS_ACCOUNT (self), NULL);
+  g_return_val_if_fail (side < SK_N_TEST_SIDES, NULL);
+
+  if (side == SK_TEST_SIDE_INCOMING)
+    {
+      server = sk_server_new (self->account_type == SK_ACCOUNT_TYPE_POP3 ? SK_PROTOCOL_POP3
+                                                                         : SK_PROTOCOL_IMAP);
+      g_free (server->host);
+      server->host = g_strdup (self->incoming_host);
+      server->port = self->incoming_port;
+      server->security = self->incoming_security;
+      server->auth_method = self->incoming_auth;
+      server->plain_confirmed = self->incoming_plain_confirmed;
+      g_free (server->pinned_sha256);
+      server->pinned_sha256 = g_strdup (self->incoming_pinned_certificate);
+      /* The incoming server always takes a login. */
+      sk_server_set_login (server, self->username, self->password);
+      return server;
+    }
+
+  server = sk_server_new (SK_PROTOCOL_SMTP);
+  g_free (server->host);
+  server->host = g_strdup (self->outgoing_host);
+  server->port = self->outgoing_port;
+  server->security = self->outgoing_security;
+  server->auth_method = self->outgoing_auth_method;
+  server->plain_confirmed = self->outgoing_plain_confirmed;
+  g_free (server->pinned_sha256);
+  server->pinned_sha256 = g_strdup (self->outgoing_pinned_certificate);
+
+  switch (sk_account_get_outgoing_login (self))
+    {
+    case SK_OUTGOING_LOGIN_INCOMING:
+      sk_server_set_login (server, self->username, self->password);
+      break;
+    case SK_OUTGOING_LOGIN_OWN:
+      sk_server_set_login (server, self->outgoing_username, self->outgoing_password);
+      break;
+    case SK_OUTGOING_LOGIN_NONE:
+    default:
+      break;
+    }
+
+  return server;
+}
+
+void
+sk_account_set_server (SkAccount      *self,
+                       SkTestSide      side,
+                       const SkServer *server)
+{
+  g_return_if_fail (SK_IS_ACCOUNT (self));
+  g_return_if_fail (side < SK_N_TEST_SIDES);
+  g_return_if_fail (server != NULL);
+  g_return_if_fail ((side == SK_TEST_SIDE_OUTGOING) == (server->protocol == SK_PROTOCOL_SMTP));
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  if (side == SK_TEST_SIDE_INCOMING)
+    {
+      sk_account_set_account_type (self, server->protocol == SK_PROTOCOL_POP3
+                                         ? SK_ACCOUNT_TYPE_POP3 : SK_ACCOUNT_TYPE_IMAP);
+      sk_account_set_incoming_host (self, server->host);
+      sk_account_set_incoming_port (self, server->port);
+      sk_account_set_incoming_security (self, server->security);
+      sk_account_set_incoming_auth_method (self, server->auth_method);
+      sk_account_set_incoming_plain_confirmed (self, server->plain_confirmed);
+      sk_account_set_incoming_pinned_certificate (self, server->pinned_sha256);
+      if (server->username != NULL)
+        sk_account_set_username (self, server->username);
+      if (server->password != NULL)
+        sk_account_set_password (self, server->password);
+    }
+  else
+    {
+      sk_account_set_outgoing_host (self, server->host);
+      sk_account_set_outgoing_port (self, server->port);
+      sk_account_set_outgoing_security (self, server->security);
+      sk_account_set_outgoing_auth_method (self, server->auth_method);
+      sk_account_set_outgoing_plain_confirmed (self, server->plain_confirmed);
+      sk_account_set_outgoing_pinned_certificate (self, server->pinned_sha256);
+      sk_account_set_outgoing_auth (self, server->username != NULL);
+      if (server->username != NULL)
+        {
+          gboolean same = g_strcmp0 (server->username, self->username) == 0
+                          && (server->password == NULL
+                              || g_strcmp0 (server->password, self->password) == 0);
+
+          sk_account_set_outgoing_same_login (self, same);
+          if (!same)
+            {
+              sk_account_set_outgoing_username (self, server->username);
+              if (server->password != NULL)
+                sk_account_set_outgoing_password (self, server->password);
+            }
+        }
+    }
+
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
 GKeyFile *
 sk_account_get_unknown_keys (SkAccount *self)
 {
@@ -1671,20 +1791,92 @@ sk_account_validate (SkAccount          *self,
   return problems;
 }
 
+/* Testing */
+
+static gboolean
+is_test_field (SkField    field,
+               SkTestMode mode)
+{
+  switch (field)
+    {
+    /* The name and the users never take part in a login or a message. */
+    case SK_FIELD_NAME:
+    case SK_FIELD_USERS:
+      return FALSE;
+
+    /* A message needs an address and a sender name to go from and to. */
+    case SK_FIELD_FULL_NAME:
+    case SK_FIELD_EMAIL:
+      return mode == SK_TEST_MODE_SEND;
+
+    case SK_FIELD_INCOMING_HOST:
+    case SK_FIELD_INCOMING_PORT:
+    case SK_FIELD_INCOMING_SECURITY:
+    case SK_FIELD_USERNAME:
+    case SK_FIELD_PASSWORD:
+    case SK_FIELD_OUTGOING_HOST:
+    case SK_FIELD_OUTGOING_PORT:
+    case SK_FIELD_OUTGOING_SECURITY:
+    case SK_FIELD_OUTGOING_USERNAME:
+    case SK_FIELD_OUTGOING_PASSWORD:
+    case SK_FIELD_TIMEOUT:
+    case SK_N_FIELDS:
+    default:
+      return TRUE;
+    }
+}
+
+SkProblem *
+sk_account_find_test_problem (SkAccount  *self,
+                              SkTestMode  mode)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+
+  g_return_val_if_fail (SK_IS_ACCOUNT (self), NULL);
+
+  problems = sk_account_validate (self, NULL);
+  for (guint i = 0; i < problems->len; i++)
+    {
+      if (is_test_field (((SkProblem *) g_ptr_array_index (problems, i))->field, mode))
+        return g_ptr_array_steal_index (problems, i);
+    }
+
+  return NULL;
+}
+
+SkField
+sk_account_find_missing_password (SkAccount  *self,
+                                  SkTestMode  mode)
+{
+  g_return_val_if_fail (SK_IS_ACCOUNT (self), SK_N_FIELDS);
+
+  /* A message goes out through the outgoing server alone. */
+  if (mode == SK_TEST_MODE_LOGIN && *self->password == '\0')
+    return SK_FIELD_PASSWORD;
+
+  switch (sk_account_get_outgoing_login (self))
+    {
+    case SK_OUTGOING_LOGIN_INCOMING:
+      return *self->password == '\0' ? SK_FIELD_PASSWORD : SK_N_FIELDS;
+    case SK_OUTGOING_LOGIN_OWN:
+      return *self->outgoing_password == '\0' ? SK_FIELD_OUTGOING_PASSWORD : SK_N_FIELDS;
+    case SK_OUTGOING_LOGIN_NONE:
+    default:
+      return SK_N_FIELDS;
+    }
+}
+
 guint
 sk_standard_port (SkAccountType type,
                   gboolean      outgoing,
                   SkSecurity    security)
 {
-  gboolean ssl = security == SK_SECURITY_SSL;
-
   if (outgoing)
-    return ssl ? 465 : 587;
+    return sk_protocol_standard_port (SK_PROTOCOL_SMTP, security);
 
-  if (type == SK_ACCOUNT_TYPE_POP3)
-    return ssl ? 995 : 110;
-
-  return ssl ? 993 : 143;
+  return sk_protocol_standard_port (type == SK_ACCOUNT_TYPE_POP3 ? SK_PROTOCOL_POP3
+                                                                 : SK_PROTOCOL_IMAP,
+                                    security);
 }
 
 static const char * const field_keys[SK_N_FIELDS] = {
@@ -1728,21 +1920,6 @@ static const char * const account_type_names[] = {
   [SK_ACCOUNT_TYPE_POP3] = "pop3",
 };
 
-static const char * const security_names[] = {
-  [SK_SECURITY_SSL] = "ssl",
-  [SK_SECURITY_STARTTLS] = "starttls",
-  [SK_SECURITY_NONE] = "none",
-};
-
-static const char * const auth_method_names[] = {
-  [SK_AUTH_METHOD_AUTO] = "auto",
-  [SK_AUTH_METHOD_PLAIN] = "plain",
-  [SK_AUTH_METHOD_LOGIN] = "login",
-  [SK_AUTH_METHOD_CRAM_MD5] = "cram-md5",
-  [SK_AUTH_METHOD_DIGEST_MD5] = "digest-md5",
-  [SK_AUTH_METHOD_NTLM] = "ntlm",
-};
-
 static gboolean
 lookup_name (const char * const *names,
              guint               n_names,
@@ -1784,52 +1961,6 @@ sk_account_type_from_string (const char    *str,
     return FALSE;
 
   *type = value;
-  return TRUE;
-}
-
-const char *
-sk_security_to_string (SkSecurity security)
-{
-  g_return_val_if_fail (security < G_N_ELEMENTS (security_names), NULL);
-
-  return security_names[security];
-}
-
-gboolean
-sk_security_from_string (const char *str,
-                         SkSecurity *security)
-{
-  guint value;
-
-  g_return_val_if_fail (security != NULL, FALSE);
-
-  if (!lookup_name (security_names, G_N_ELEMENTS (security_names), str, &value))
-    return FALSE;
-
-  *security = value;
-  return TRUE;
-}
-
-const char *
-sk_auth_method_to_string (SkAuthMethod method)
-{
-  g_return_val_if_fail (method < G_N_ELEMENTS (auth_method_names), NULL);
-
-  return auth_method_names[method];
-}
-
-gboolean
-sk_auth_method_from_string (const char   *str,
-                            SkAuthMethod *method)
-{
-  guint value;
-
-  g_return_val_if_fail (method != NULL, FALSE);
-
-  if (!lookup_name (auth_method_names, G_N_ELEMENTS (auth_method_names), str, &value))
-    return FALSE;
-
-  *method = value;
   return TRUE;
 }
 

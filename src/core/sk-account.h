@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "sk-account-user.h"
+#include "sk-server.h"
 
 G_BEGIN_DECLS
 
@@ -15,23 +16,6 @@ typedef enum
   SK_ACCOUNT_TYPE_IMAP,
   SK_ACCOUNT_TYPE_POP3,
 } SkAccountType;
-
-typedef enum
-{
-  SK_SECURITY_SSL,
-  SK_SECURITY_STARTTLS,
-  SK_SECURITY_NONE,
-} SkSecurity;
-
-typedef enum
-{
-  SK_AUTH_METHOD_AUTO,
-  SK_AUTH_METHOD_PLAIN,
-  SK_AUTH_METHOD_LOGIN,
-  SK_AUTH_METHOD_CRAM_MD5,
-  SK_AUTH_METHOD_DIGEST_MD5,
-  SK_AUTH_METHOD_NTLM,
-} SkAuthMethod;
 
 /* The fields validation speaks of; each maps to one key-file key. */
 typedef enum
@@ -121,8 +105,8 @@ void           sk_account_set_incoming_port         (SkAccount     *self,
 SkSecurity     sk_account_get_incoming_security     (SkAccount     *self);
 void           sk_account_set_incoming_security     (SkAccount     *self,
                                                      SkSecurity     security);
-SkAuthMethod   sk_account_get_incoming_auth         (SkAccount     *self);
-void           sk_account_set_incoming_auth         (SkAccount     *self,
+SkAuthMethod   sk_account_get_incoming_auth_method  (SkAccount     *self);
+void           sk_account_set_incoming_auth_method  (SkAccount     *self,
                                                      SkAuthMethod   method);
 gboolean       sk_account_get_incoming_plain_confirmed (SkAccount  *self);
 void           sk_account_set_incoming_plain_confirmed (SkAccount  *self,
@@ -201,6 +185,49 @@ const char    *sk_account_get_default_certificate   (SkAccount     *self);
 void           sk_account_set_default_certificate   (SkAccount     *self,
                                                      const char    *sha256);
 
+/* Which login the outgoing server takes: decided here alone, from
+ * "outgoing-auth" and "outgoing-same-login". */
+typedef enum
+{
+  SK_OUTGOING_LOGIN_NONE,      /* the server takes no login */
+  SK_OUTGOING_LOGIN_INCOMING,  /* the incoming server's user name and password */
+  SK_OUTGOING_LOGIN_OWN,       /* "outgoing-username" and "outgoing-password" */
+} SkOutgoingLogin;
+
+SkOutgoingLogin sk_account_get_outgoing_login       (SkAccount     *self);
+
+/* The incoming server (IMAP or POP3, by the account type) or the outgoing
+ * one (SMTP) with the login it takes, as a new value (transfer full). */
+SkServer      *sk_account_dup_server                (SkAccount       *self,
+                                                     SkTestSide       side);
+/* The reverse: sets the side's settings from server.  An incoming server
+ * sets the account type; an outgoing server whose login equals the
+ * incoming one (or whose password is NULL with the same user name) uses
+ * "the same user name and password as incoming". */
+void           sk_account_set_server                (SkAccount       *self,
+                                                     SkTestSide       side,
+                                                     const SkServer  *server);
+
+typedef enum
+{
+  SK_TEST_MODE_LOGIN,  /* Test connection: a login on both servers */
+  SK_TEST_MODE_SEND,   /* Send a test message: the outgoing server, and an
+                        * address and name to send from and to */
+} SkTestMode;
+
+/* The first problem of sk_account_validate() that stands in the way of
+ * mode, in the order of the tabs, or NULL (transfer full): the dialog, the
+ * test panel, the connection test and the command line all say the same
+ * sentence. */
+SkProblem     *sk_account_find_test_problem         (SkAccount     *self,
+                                                     SkTestMode     mode);
+/* Validation lets an empty password pass (it may be on its way from the
+ * keyring), but no login works without one: the field of the password
+ * mode needs and lacks (SK_FIELD_PASSWORD or SK_FIELD_OUTGOING_PASSWORD),
+ * or SK_N_FIELDS when none is missing. */
+SkField        sk_account_find_missing_password     (SkAccount     *self,
+                                                     SkTestMode     mode);
+
 /* The key-file keys this account did not recognise, kept to be written back. */
 GKeyFile      *sk_account_get_unknown_keys          (SkAccount     *self);
 
@@ -218,17 +245,12 @@ guint          sk_standard_port                     (SkAccountType  type,
 
 const char    *sk_field_get_key                     (SkField        field);
 void           sk_problem_free                      (SkProblem     *problem);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SkProblem, sk_problem_free)
 
 /* Short, stable names used in files and on the command line. */
 const char    *sk_account_type_to_string            (SkAccountType  type);
 gboolean       sk_account_type_from_string          (const char    *str,
                                                      SkAccountType *type);
-const char    *sk_security_to_string                (SkSecurity     security);
-gboolean       sk_security_from_string              (const char    *str,
-                                                     SkSecurity    *security);
-const char    *sk_auth_method_to_string             (SkAuthMethod   method);
-gboolean       sk_auth_method_from_string           (const char    *str,
-                                                     SkAuthMethod  *method);
 
 /* FALSE when text holds CR, LF, or NUL within length (-1: NUL-terminated),
  * any of which would put an extra command on the wire. */

@@ -1374,7 +1374,7 @@ sk_connection_test_async (SkAccount            *account,
                   sk_account_get_incoming_host (account),
                   sk_account_get_incoming_port (account),
                   sk_account_get_incoming_security (account),
-                  sk_account_get_incoming_auth (account),
+                  sk_account_get_incoming_auth_method (account),
                   sk_account_get_username (account),
                   sk_account_get_password (account),
                   sk_account_get_incoming_pinned_certificate (account),
@@ -1514,22 +1514,6 @@ sk_test_step_to_string (SkTestStep step)
   g_return_val_if_fail (step < SK_N_TEST_STEPS, NULL);
 
   return step_names[step];
-}
-
-const char *
-sk_protocol_to_string (SkProtocol protocol)
-{
-  switch (protocol)
-    {
-    case SK_PROTOCOL_IMAP:
-      return "imap";
-    case SK_PROTOCOL_POP3:
-      return "pop3";
-    case SK_PROTOCOL_SMTP:
-      return "smtp";
-    default:
-      g_return_val_if_reached (NULL);
-    }
 }
 
 /* JSON */

@@ -11,13 +11,6 @@
 
 G_BEGIN_DECLS
 
-typedef enum
-{
-  SK_TEST_SIDE_INCOMING,
-  SK_TEST_SIDE_OUTGOING,
-  SK_N_TEST_SIDES
-} SkTestSide;
-
 /* resolve name → connect → secure connection → server greeting → log in */
 typedef enum
 {

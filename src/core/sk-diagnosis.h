@@ -7,6 +7,8 @@
 
 #include <glib.h>
 
+#include "sk-server.h"
+
 G_BEGIN_DECLS
 
 /* The codes of DESIGN.md; their strings are stable (JSON, scripts). */
@@ -33,13 +35,6 @@ typedef enum
   SK_DIAGNOSIS_SERVER_ERROR,
   SK_N_DIAGNOSES
 } SkDiagnosisCode;
-
-typedef enum
-{
-  SK_PROTOCOL_IMAP,
-  SK_PROTOCOL_POP3,
-  SK_PROTOCOL_SMTP,
-} SkProtocol;
 
 /* What the test engine saw, everything the diagnosis reads. */
 typedef struct

@@ -90,7 +90,7 @@ test_defaults (void)
   g_assert_cmpstr (sk_account_get_incoming_host (account), ==, "");
   g_assert_cmpuint (sk_account_get_incoming_port (account), ==, 993);
   g_assert_cmpint (sk_account_get_incoming_security (account), ==, SK_SECURITY_SSL);
-  g_assert_cmpint (sk_account_get_incoming_auth (account), ==, SK_AUTH_METHOD_AUTO);
+  g_assert_cmpint (sk_account_get_incoming_auth_method (account), ==, SK_AUTH_METHOD_AUTO);
   g_assert_false (sk_account_get_incoming_plain_confirmed (account));
   g_assert_cmpstr (sk_account_get_username (account), ==, "");
   g_assert_cmpstr (sk_account_get_password (account), ==, "");

@@ -47,7 +47,7 @@ test_make_full_account (const char *name)
   sk_account_set_incoming_host (account, "pop.żółw.example.pl");
   sk_account_set_incoming_port (account, 110);
   sk_account_set_incoming_security (account, SK_SECURITY_NONE);
-  sk_account_set_incoming_auth (account, SK_AUTH_METHOD_CRAM_MD5);
+  sk_account_set_incoming_auth_method (account, SK_AUTH_METHOD_CRAM_MD5);
   sk_account_set_incoming_plain_confirmed (account, TRUE);
   sk_account_set_username (account, "biuro=1;x");
   sk_account_set_password (account, "incoming-secret");
