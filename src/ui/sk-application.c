@@ -8,7 +8,7 @@
 
 #include <glib/gi18n.h>
 
-#include "core/sk-cli.h"
+#include "cli/sk-cli-commands.h"
 
 #include "sk-accounts-window.h"
 #include "sk-application.h"

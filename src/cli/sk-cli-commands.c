@@ -1,4 +1,4 @@
-/* sk-cli.c — the headless command line (for IT support and scripts)
+/* sk-cli-commands.c — what each command of the command line does
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,15 +13,16 @@
 #include <glib-unix.h>
 #include <glib/gi18n-lib.h>
 
-#include "sk-account-keyfile.h"
-#include "sk-certificate.h"
-#include "sk-certificate-store.h"
-#include "sk-cli.h"
-#include "sk-connection-test.h"
-#include "sk-core-enums.h"
-#include "sk-json.h"
-#include "sk-secret.h"
-#include "sk-test-message.h"
+#include "core/sk-account-keyfile.h"
+#include "core/sk-certificate.h"
+#include "core/sk-certificate-store.h"
+#include "core/sk-connection-test.h"
+#include "core/sk-core-enums.h"
+#include "core/sk-json.h"
+#include "core/sk-secret.h"
+#include "core/sk-test-message.h"
+
+#include "sk-cli-commands.h"
 
 /* Messages go through g_printerr()/g_print(), which convert to the
  * terminal's character set.  Data (the --list lines, the exported key file)

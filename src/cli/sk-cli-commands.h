@@ -1,10 +1,10 @@
-/* sk-cli.h — the headless command line (for IT support and scripts)
+/* sk-cli-commands.h — what each command of the command line does
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
-#include "sk-account-store.h"
+#include "core/sk-account-store.h"
 
 G_BEGIN_DECLS
 
