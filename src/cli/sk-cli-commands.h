@@ -6,15 +6,9 @@
 
 #include "core/sk-account-store.h"
 
-G_BEGIN_DECLS
+#include "sk-cli.h"
 
-/* Exit statuses of DESIGN.md. */
-enum
-{
-  SK_EXIT_OK      = 0,
-  SK_EXIT_FAILED  = 1,  /* a test failed, or the thing asked for is not there */
-  SK_EXIT_USAGE   = 2,  /* bad usage or a bad input file: nothing saved */
-};
+G_BEGIN_DECLS
 
 /* Each loads the store itself, prints results to stdout and one line per
  * problem to stderr, and returns an exit status. */
