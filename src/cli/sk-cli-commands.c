@@ -347,72 +347,88 @@ out:
   return ok;
 }
 
+/* The command line calls the same _async API as the window and waits for
+ * each call on a main context of its own, the thread default while the
+ * command runs, so that progress and Ctrl+C arrive there too (as
+ * goa_mail_client_check_sync() does).  The command line runs before any
+ * main loop, and needs no display. */
 typedef struct
 {
-  GMainContext  *context;
-  gboolean       json;
-  gboolean       done;
-  SkTestResult  *result;
-  GError        *error;
-  char          *password;     /* a keyring lookup's, wiped */
-  SkCertificate *signer;       /* --send-test: the certificate that signs */
-  SkSendResult  *send_result;
-} CliTest;
+  GMainContext *context;
+  GAsyncResult *result;
+} Sync;
 
 static void
-cli_test_clear (CliTest *cli)
+sync_init (Sync *sync)
 {
-  g_clear_pointer (&cli->result, sk_test_result_free);
-  g_clear_error (&cli->error);
-  g_clear_pointer (&cli->password, sk_secret_free);
-  g_clear_object (&cli->signer);
-  g_clear_pointer (&cli->send_result, sk_send_result_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliTest, cli_test_clear)
-
-static void
-wait_until_done (CliTest *cli)
-{
-  while (!cli->done)
-    g_main_context_iteration (cli->context, TRUE);
-  cli->done = FALSE;
+  sync->context = g_main_context_new ();
+  sync->result = NULL;
+  g_main_context_push_thread_default (sync->context);
 }
 
 static void
-lookup_done (GObject      *source_object,
-             GAsyncResult *result,
-             gpointer      user_data)
+sync_clear (Sync *sync)
 {
-  CliTest *cli = user_data;
+  if (sync->context == NULL)
+    return;
 
-  cli->password = sk_secret_lookup_finish (result, &cli->error);
-  cli->done = TRUE;
+  g_clear_object (&sync->result);
+  g_main_context_pop_thread_default (sync->context);
+  g_clear_pointer (&sync->context, g_main_context_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Sync, sync_clear)
+
+/* The GAsyncReadyCallback of every call, with the Sync as user data. */
+static void
+sync_done (GObject      *source_object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Sync *sync = user_data;
+
+  g_assert (sync->result == NULL);
+  sync->result = g_object_ref (result);
+}
+
+/* Runs the context until the call has finished, and returns its result
+ * for the _finish function (transfer full). */
+static GAsyncResult *
+sync_wait (Sync *sync)
+{
+  while (sync->result == NULL)
+    g_main_context_iteration (sync->context, TRUE);
+
+  return g_steal_pointer (&sync->result);
 }
 
 /* The keyring's password for role, or NULL with a problem to print. */
 static char *
-lookup_password (CliTest      *cli,
-                 SkAccount    *account,
-                 SkSecretRole  role,
-                 char        **problem)
+lookup_password (Sync          *sync,
+                 SkAccount     *account,
+                 SkSecretRole   role,
+                 char         **problem)
 {
-  sk_secret_lookup_async (sk_account_get_id (account), role, NULL, lookup_done, cli);
-  wait_until_done (cli);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *password;
 
-  if (cli->error != NULL)
+  sk_secret_lookup_async (sk_account_get_id (account), role, NULL, sync_done, sync);
+  result = sync_wait (sync);
+  password = sk_secret_lookup_finish (result, &error);
+
+  if (error != NULL)
     {
-      if (g_error_matches (cli->error, SK_SECRET_ERROR, SK_SECRET_ERROR_NO_KEYRING))
+      if (g_error_matches (error, SK_SECRET_ERROR, SK_SECRET_ERROR_NO_KEYRING))
         *problem = g_strdup (_("No keyring answered, so the saved password cannot be read. "
                                "Give the password with --password-stdin."));
       else
         *problem = g_strdup_printf (_("The saved password cannot be read: %s"),
-                                    cli->error->message);
-      g_clear_error (&cli->error);
+                                    error->message);
       return NULL;
     }
 
-  if (cli->password == NULL)
+  if (password == NULL)
     {
       *problem = g_strdup_printf (_("No password is saved for “%s”. "
                                     "Give it with --password-stdin."),
@@ -420,13 +436,13 @@ lookup_password (CliTest      *cli,
       return NULL;
     }
 
-  return g_steal_pointer (&cli->password);
+  return password;
 }
 
 /* The passwords the account logs in with, from standard input or the
  * keyring, set on account; FALSE with a problem to print. */
 static gboolean
-set_passwords (CliTest    *cli,
+set_passwords (Sync       *sync,
                SkAccount  *account,
                gboolean    password_stdin,
                char      **problem)
@@ -441,12 +457,12 @@ set_passwords (CliTest    *cli,
     }
   else
     {
-      passwords.incoming = lookup_password (cli, account, SK_SECRET_INCOMING, problem);
+      passwords.incoming = lookup_password (sync, account, SK_SECRET_INCOMING, problem);
       if (passwords.incoming == NULL)
         return FALSE;
       if (separate)
         {
-          passwords.outgoing = lookup_password (cli, account, SK_SECRET_OUTGOING, problem);
+          passwords.outgoing = lookup_password (sync, account, SK_SECRET_OUTGOING, problem);
           if (passwords.outgoing == NULL)
             return FALSE;
         }
@@ -501,17 +517,6 @@ print_step (SkTestSide   side,
     g_printerr (_("%s: %s: failed (%.2f s)\n"), side_label (side), step_label (step), seconds);
 }
 
-static void
-test_done (GObject      *source_object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  CliTest *cli = user_data;
-
-  cli->result = sk_connection_test_finish (result, &cli->error);
-  cli->done = TRUE;
-}
-
 static gboolean
 interrupted (gpointer user_data)
 {
@@ -544,47 +549,67 @@ print_side (SkSideResult *side)
     }
 }
 
-/* Runs the test on a main context of its own: the command line runs
- * before any main loop (and needs no display). */
+/* Ctrl+C cancels, as the Cancel button does, until the source is
+ * destroyed. */
+static GSource *
+watch_interrupt (Sync         *sync,
+                 GCancellable *cancellable)
+{
+  GSource *interrupt = g_unix_signal_source_new (SIGINT);
+
+  g_source_set_callback (interrupt, interrupted, g_object_ref (cancellable), g_object_unref);
+  g_source_attach (interrupt, sync->context);
+
+  return interrupt;
+}
+
+static SkTestResult *
+test_connection (Sync                    *sync,
+                 SkAccount               *account,
+                 const SkCliTestOptions  *options,
+                 GError                 **error)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GSource) interrupt = watch_interrupt (sync, cancellable);
+  g_autoptr(GAsyncResult) result = NULL;
+  SkTestOptions test_options = { options->cafile };
+
+  sk_connection_test_async (account, &test_options,
+                            options->json ? NULL : print_step, NULL, NULL,
+                            cancellable, sync_done, sync);
+  result = sync_wait (sync);
+  g_source_destroy (interrupt);
+
+  return sk_connection_test_finish (result, error);
+}
+
 static int
 run_test (SkAccount              *account,
           const SkCliTestOptions *options)
 {
-  g_auto(CliTest) cli = { NULL, };
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GSource) interrupt = NULL;
+  g_auto(Sync) sync = { NULL, };
+  g_autoptr(SkTestResult) result = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *problem = NULL;
-  SkTestOptions test_options = { options->cafile };
-  int status;
 
-  g_main_context_push_thread_default (context);
-  cli.context = context;
-  cli.json = options->json;
+  sync_init (&sync);
 
-  if (!set_passwords (&cli, account, options->password_stdin, &problem))
-    goto usage;
-
-  /* Ctrl+C ends the test as the Cancel button does. */
-  interrupt = g_unix_signal_source_new (SIGINT);
-  g_source_set_callback (interrupt, interrupted, cancellable, NULL);
-  g_source_attach (interrupt, context);
-
-  sk_connection_test_async (account, &test_options,
-                            options->json ? NULL : print_step, NULL, NULL,
-                            cancellable, test_done, &cli);
-  wait_until_done (&cli);
-  g_source_destroy (interrupt);
-
-  if (cli.error != NULL)
+  if (!set_passwords (&sync, account, options->password_stdin, &problem))
     {
-      problem = g_strdup (cli.error->message);
-      goto usage;
+      print_problem (NULL, problem);
+      return SK_EXIT_USAGE;
+    }
+
+  result = test_connection (&sync, account, options, &error);
+  if (result == NULL)
+    {
+      print_problem (NULL, error->message);
+      return SK_EXIT_USAGE;
     }
 
   if (options->json)
     {
-      g_autofree char *json = sk_test_result_to_json (cli.result);
+      g_autofree char *json = sk_test_result_to_json (result);
 
       print_data (json);
       print_data ("\n");
@@ -592,17 +617,10 @@ run_test (SkAccount              *account,
   else
     {
       for (guint i = 0; i < SK_N_TEST_SIDES; i++)
-        print_side (cli.result->sides[i]);
+        print_side (result->sides[i]);
     }
 
-  status = cli.result->ok ? SK_EXIT_OK : SK_EXIT_FAILED;
-  g_main_context_pop_thread_default (context);
-  return status;
-
-usage:
-  print_problem (NULL, problem);
-  g_main_context_pop_thread_default (context);
-  return SK_EXIT_USAGE;
+  return result->ok ? SK_EXIT_OK : SK_EXIT_FAILED;
 }
 
 int
@@ -895,15 +913,18 @@ sk_cli_check_certificate (const char                    *path,
 
 /* Signing certificates and the test message */
 
-static void
-certificate_stored (GObject      *source_object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+static gboolean
+store_certificate (SkCertificate  *certificate,
+                   GError        **error)
 {
-  CliTest *cli = user_data;
+  g_auto(Sync) sync = { NULL, };
+  g_autoptr(GAsyncResult) result = NULL;
 
-  sk_certificate_store_add_finish (result, &cli->error);
-  cli->done = TRUE;
+  sync_init (&sync);
+  sk_certificate_store_add_async (certificate, NULL, sync_done, &sync);
+  result = sync_wait (&sync);
+
+  return sk_certificate_store_add_finish (result, error);
 }
 
 /* account's certificates with sha256 added at the end, when not there. */
@@ -931,8 +952,6 @@ sk_cli_import_certificate (SkAccountStore *store,
                            const char     *account_name,
                            gboolean        password_stdin)
 {
-  g_auto(CliTest) cli = { NULL, };
-  g_autoptr(GMainContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(SkCertificate) certificate = NULL;
   g_autoptr(SkAccount) account = NULL;
@@ -985,16 +1004,9 @@ sk_cli_import_certificate (SkAccountStore *store,
 
   /* Stored before the account names it: an account never points at a
    * certificate that is not there. */
-  context = g_main_context_new ();
-  g_main_context_push_thread_default (context);
-  cli.context = context;
-  sk_certificate_store_add_async (certificate, NULL, certificate_stored, &cli);
-  wait_until_done (&cli);
-  g_main_context_pop_thread_default (context);
-
-  if (cli.error != NULL)
+  if (!store_certificate (certificate, &error))
     {
-      print_problem (NULL, cli.error->message);
+      print_problem (NULL, error->message);
       return SK_EXIT_FAILED;
     }
 
@@ -1028,25 +1040,17 @@ sk_cli_import_certificate (SkAccountStore *store,
   return SK_EXIT_OK;
 }
 
-static void
-signer_loaded (GObject      *source_object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  CliTest *cli = user_data;
-
-  cli->signer = sk_certificate_store_load_finish (result, &cli->error);
-  cli->done = TRUE;
-}
-
-/* The account's default certificate with its private key, in cli->signer;
- * FALSE with a problem to print when it cannot sign. */
-static gboolean
-load_signer (CliTest    *cli,
+/* The account's default certificate with its private key; NULL with a
+ * problem to print when it cannot sign. */
+static SkCertificate *
+load_signer (Sync       *sync,
              SkAccount  *account,
              char      **problem)
 {
   const char *sha256 = sk_account_get_default_certificate (account);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SkCertificate) signer = NULL;
   g_autofree char *why = NULL;
   SkCertificateStatus status;
 
@@ -1056,42 +1060,75 @@ load_signer (CliTest    *cli,
                                     "Import one with --import-certificate FILE --account NAME, "
                                     "or turn signing off."),
                                   sk_account_get_name (account));
-      return FALSE;
+      return NULL;
     }
 
-  sk_certificate_store_load_async (sha256, NULL, signer_loaded, cli);
-  wait_until_done (cli);
+  sk_certificate_store_load_async (sha256, NULL, sync_done, sync);
+  result = sync_wait (sync);
+  signer = sk_certificate_store_load_finish (result, &error);
 
-  if (cli->error != NULL)
+  if (signer == NULL)
     {
       /* Translators: %s says why */
       *problem = g_strdup_printf (_("Signing is on, but the default certificate cannot be "
-                                    "used: %s"), cli->error->message);
-      g_clear_error (&cli->error);
-      return FALSE;
+                                    "used: %s"), error->message);
+      return NULL;
     }
 
-  status = sk_certificate_get_status (cli->signer, sk_account_get_email (account), NULL);
+  status = sk_certificate_get_status (signer, sk_account_get_email (account), NULL);
   if (status != SK_CERTIFICATE_STATUS_VALID)
     {
-      why = sk_certificate_describe_status (cli->signer, status);
+      why = sk_certificate_describe_status (signer, status);
       *problem = g_strdup_printf (_("Signing is on, but the default certificate cannot be "
                                     "used: %s"), why);
-      return FALSE;
+      return NULL;
     }
 
-  return TRUE;
+  return g_steal_pointer (&signer);
+}
+
+static SkSendResult *
+send_message (Sync                    *sync,
+              SkAccount               *account,
+              GBytes                  *message,
+              const SkCliTestOptions  *options,
+              GError                 **error)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GSource) interrupt = watch_interrupt (sync, cancellable);
+  g_autoptr(GAsyncResult) result = NULL;
+  SkTestOptions test_options = { options->cafile };
+
+  sk_test_message_send_async (account, message, &test_options,
+                              options->json ? NULL : print_step, NULL, NULL,
+                              cancellable, sync_done, sync);
+  result = sync_wait (sync);
+  g_source_destroy (interrupt);
+
+  return sk_test_message_send_finish (result, error);
 }
 
 static void
-message_sent (GObject      *source_object,
-              GAsyncResult *result,
-              gpointer      user_data)
+print_send_result (SkSendResult *result,
+                   gboolean      json)
 {
-  CliTest *cli = user_data;
+  if (json)
+    {
+      g_autofree char *text = sk_send_result_to_json (result);
 
-  cli->send_result = sk_test_message_send_finish (result, &cli->error);
-  cli->done = TRUE;
+      print_data (text);
+      print_data ("\n");
+      return;
+    }
+
+  print_side (result->side);
+  if (result->final_reply != NULL)
+    {
+      g_autofree char *reply = g_strdup (result->final_reply);
+
+      g_strdelimit (reply, "\r\n", ' ');
+      g_print (_("The server’s answer to the message: %s\n"), reply);
+    }
 }
 
 int
@@ -1099,15 +1136,13 @@ sk_cli_send_test (SkAccountStore         *store,
                   const char             *name,
                   const SkCliTestOptions *options)
 {
-  g_auto(CliTest) cli = { NULL, };
-  g_autoptr(GMainContext) context = NULL;
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GSource) interrupt = NULL;
+  g_auto(Sync) sync = { NULL, };
   g_autoptr(SkAccount) account = NULL;
+  g_autoptr(SkCertificate) signer = NULL;
   g_autoptr(GBytes) message = NULL;
+  g_autoptr(SkSendResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *problem = NULL;
-  SkTestOptions test_options = { options->cafile };
   SkAccount *saved;
   int status;
 
@@ -1121,71 +1156,38 @@ sk_cli_send_test (SkAccountStore         *store,
 
   /* The password goes into a copy, not into the store's account. */
   account = sk_account_copy (saved);
+  sync_init (&sync);
 
-  context = g_main_context_new ();
-  g_main_context_push_thread_default (context);
-  cli.context = context;
-  cli.json = options->json;
-
-  status = SK_EXIT_USAGE;
   if (sk_account_get_outgoing_auth (account)
-      && !set_passwords (&cli, account, options->password_stdin, &problem))
-    goto out;
+      && !set_passwords (&sync, account, options->password_stdin, &problem))
+    {
+      print_problem (NULL, problem);
+      return SK_EXIT_USAGE;
+    }
 
   /* Never unsigned when the account signs: what arrives would mislead. */
-  status = SK_EXIT_FAILED;
-  if (sk_account_get_sign (account) && !load_signer (&cli, account, &problem))
-    goto out;
+  if (sk_account_get_sign (account)
+      && (signer = load_signer (&sync, account, &problem)) == NULL)
+    {
+      print_problem (NULL, problem);
+      return SK_EXIT_FAILED;
+    }
 
-  message = sk_test_message_build (account, cli.signer, NULL, NULL, &error);
+  message = sk_test_message_build (account, signer, NULL, NULL, &error);
   if (message == NULL)
     {
-      problem = g_strdup (error->message);
-      goto out;
+      print_problem (NULL, error->message);
+      return SK_EXIT_FAILED;
     }
 
-  /* Ctrl+C ends the sending as the Cancel button does. */
-  interrupt = g_unix_signal_source_new (SIGINT);
-  g_source_set_callback (interrupt, interrupted, cancellable, NULL);
-  g_source_attach (interrupt, context);
-
-  sk_test_message_send_async (account, message, &test_options,
-                              options->json ? NULL : print_step, NULL, NULL,
-                              cancellable, message_sent, &cli);
-  wait_until_done (&cli);
-  g_source_destroy (interrupt);
-
-  if (cli.error != NULL)
+  result = send_message (&sync, account, message, options, &error);
+  if (result == NULL)
     {
-      problem = g_strdup (cli.error->message);
-      status = SK_EXIT_USAGE;
-      goto out;
+      print_problem (NULL, error->message);
+      return SK_EXIT_USAGE;
     }
 
-  if (options->json)
-    {
-      g_autofree char *json = sk_send_result_to_json (cli.send_result);
+  print_send_result (result, options->json);
 
-      print_data (json);
-      print_data ("\n");
-    }
-  else
-    {
-      print_side (cli.send_result->side);
-      if (cli.send_result->final_reply != NULL)
-        {
-          g_autofree char *reply = g_strdup (cli.send_result->final_reply);
-
-          g_strdelimit (reply, "\r\n", ' ');
-          g_print (_("The server’s answer to the message: %s\n"), reply);
-        }
-    }
-
-  status = cli.send_result->sent ? SK_EXIT_OK : SK_EXIT_FAILED;
-
-out:
-  if (problem != NULL)
-    print_problem (NULL, problem);
-  g_main_context_pop_thread_default (context);
-  return status;
+  return result->sent ? SK_EXIT_OK : SK_EXIT_FAILED;
 }
