@@ -227,12 +227,6 @@ passwords_clear (Passwords *passwords)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Passwords, passwords_clear)
 
-static gboolean
-has_separate_outgoing_login (SkAccount *account)
-{
-  return sk_account_get_outgoing_auth (account) && !sk_account_get_outgoing_same_login (account);
-}
-
 static void
 stdin_free (char *data)
 {
@@ -448,7 +442,7 @@ set_passwords (Sync       *sync,
                char      **problem)
 {
   g_auto(Passwords) passwords = { NULL, };
-  gboolean separate = has_separate_outgoing_login (account);
+  gboolean separate = sk_account_get_outgoing_login (account) == SK_OUTGOING_LOGIN_OWN;
 
   if (password_stdin)
     {
@@ -549,6 +543,21 @@ print_side (SkSideResult *side)
     }
 }
 
+/* The settings a test needs, checked before any password is asked for;
+ * FALSE when one is wrong, said as --import says it: "KEY: problem". */
+static gboolean
+can_test (SkAccount  *account,
+          SkTestMode  mode)
+{
+  g_autoptr(SkProblem) problem = sk_account_find_test_problem (account, mode);
+
+  if (problem == NULL)
+    return TRUE;
+
+  print_problem (sk_field_get_key (problem->field), problem->message);
+  return FALSE;
+}
+
 /* Ctrl+C cancels, as the Cancel button does, until the source is
  * destroyed. */
 static GSource *
@@ -591,6 +600,9 @@ run_test (SkAccount              *account,
   g_autoptr(SkTestResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *problem = NULL;
+
+  if (!can_test (account, SK_TEST_MODE_LOGIN))
+    return SK_EXIT_USAGE;
 
   sync_init (&sync);
 
@@ -1158,7 +1170,10 @@ sk_cli_send_test (SkAccountStore         *store,
   account = sk_account_copy (saved);
   sync_init (&sync);
 
-  if (sk_account_get_outgoing_auth (account)
+  if (!can_test (account, SK_TEST_MODE_SEND))
+    return SK_EXIT_USAGE;
+
+  if (sk_account_get_outgoing_login (account) != SK_OUTGOING_LOGIN_NONE
       && !set_passwords (&sync, account, options->password_stdin, &problem))
     {
       print_problem (NULL, problem);
