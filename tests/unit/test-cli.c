@@ -1,4 +1,5 @@
-/* test-cli.c — the real skrzynka binary's --list, --export and --import
+/* test-cli.c — the real skrzynka binary's --list, --export, --import, and
+ * the checks before --test and --send-test
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -406,6 +407,73 @@ test_damaged_store (void)
   }
 }
 
+/* A saved account that a hand edit broke: the store keeps it as it is. */
+static void
+write_store (const char *contents)
+{
+  g_autofree char *path = store_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+}
+
+/* A setting a test cannot go without is named as --import names it, before
+ * any password is asked for: without a session bus, a keyring lookup would
+ * have said that no keyring answered. */
+static void
+test_test_refused (void)
+{
+  g_auto(Run) test = { 0 };
+  g_auto(Run) send = { 0 };
+
+  write_store ("[Account 1]\n"
+               "name=Zepsute\n"
+               "full-name=Biuro\n"
+               "email=biuro@example.com\n"
+               "incoming-host=imap.example.com\n"
+               "username=biuro\n"
+               "outgoing-host=smtp example com\n");
+
+  run (&test, "--test", "Zepsute");
+  g_assert_cmpint (test.status, ==, 2);
+  g_assert_cmpstr (test.out, ==, "");
+  g_assert_cmpuint (count_lines (test.err), ==, 1);
+  g_assert_true (g_str_has_prefix (test.err, "skrzynka: outgoing-host: "));
+
+  run (&send, "--send-test", "Zepsute");
+  g_assert_cmpint (send.status, ==, 2);
+  g_assert_cmpstr (send.out, ==, "");
+  g_assert_cmpstr (send.err, ==, test.err);
+}
+
+/* Sending also needs an address to send from and to. */
+static void
+test_send_test_refused (void)
+{
+  g_auto(Run) send = { 0 };
+  g_auto(Run) test = { 0 };
+
+  write_store ("[Account 1]\n"
+               "name=Bez adresu\n"
+               "full-name=Biuro\n"
+               "email=biuro@\n"
+               "incoming-host=imap.example.com\n"
+               "username=biuro\n"
+               "outgoing-host=smtp.example.com\n");
+
+  run (&send, "--send-test", "Bez adresu");
+  g_assert_cmpint (send.status, ==, 2);
+  g_assert_cmpuint (count_lines (send.err), ==, 1);
+  g_assert_true (g_str_has_prefix (send.err, "skrzynka: email: "));
+
+  /* A login needs no address: the test goes on to the password. */
+  run (&test, "--test", "Bez adresu");
+  g_assert_cmpint (test.status, ==, 2);
+  g_assert_null (strstr (test.err, "email"));
+  g_assert_nonnull (strstr (test.err, "keyring"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -420,6 +488,8 @@ main (int   argc,
   g_test_add_func ("/sk/cli/export-c-locale", test_export_c_locale);
   g_test_add_func ("/sk/cli/export-unknown", test_export_unknown);
   g_test_add_func ("/sk/cli/damaged-store", test_damaged_store);
+  g_test_add_func ("/sk/cli/test-refused", test_test_refused);
+  g_test_add_func ("/sk/cli/send-test-refused", test_send_test_refused);
 
   return g_test_run ();
 }
