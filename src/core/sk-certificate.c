@@ -15,6 +15,7 @@
 
 #include "sk-certificate.h"
 #include "sk-core-enums.h"
+#include "sk-format.h"
 
 struct _SkCertificate
 {
@@ -867,7 +868,7 @@ sk_certificate_describe_status (SkCertificate       *self,
   switch (status)
     {
     case SK_CERTIFICATE_STATUS_VALID:
-      date = sk_certificate_format_date (self->not_after);
+      date = sk_format_date_for_people (self->not_after);
       /* Translators: %s is a date */
       return g_strdup_printf (_("This certificate can sign e-mail until %s."), date);
 
@@ -876,13 +877,13 @@ sk_certificate_describe_status (SkCertificate       *self,
                          "cannot sign. Import the .p12 or .pfx file instead."));
 
     case SK_CERTIFICATE_STATUS_EXPIRED:
-      date = sk_certificate_format_date (self->not_after);
+      date = sk_format_date_for_people (self->not_after);
       /* Translators: %s is a date */
       return g_strdup_printf (_("This certificate expired on %s. "
                                 "Ask whoever issued it for a new one."), date);
 
     case SK_CERTIFICATE_STATUS_NOT_YET_VALID:
-      date = sk_certificate_format_date (self->not_before);
+      date = sk_format_date_for_people (self->not_before);
       /* Translators: %s is a date */
       return g_strdup_printf (_("This certificate is valid only from %s. Wait until then, "
                                 "or check that this computer’s date is right."), date);

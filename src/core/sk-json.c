@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "sk-format.h"
 #include "sk-json.h"
 
 void
@@ -85,8 +86,7 @@ void
 sk_json_date (GString   *out,
               GDateTime *date)
 {
-  g_autoptr(GDateTime) utc = date != NULL ? g_date_time_to_utc (date) : NULL;
-  g_autofree char *text = utc != NULL ? g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+  g_autofree char *text = sk_format_date_iso8601 (date);
 
   sk_json_string (out, text);
 }

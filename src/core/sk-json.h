@@ -17,7 +17,8 @@ void sk_json_key    (GString    *out,
                      const char *key);
 void sk_json_bool   (GString    *out,
                      gboolean    value);
-/* ISO 8601 in UTC ("2025-03-03T12:00:00Z"); NULL as null. */
+/* sk_format_date_iso8601() as a JSON string ("2025-03-03T12:00:00Z");
+ * NULL as null. */
 void sk_json_date   (GString    *out,
                      GDateTime  *date);
 

@@ -1,0 +1,23 @@
+/* sk-format.h — dates as people read them and as JSON carries them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* A day as people write it, in the desktop's language and time zone
+ * ("3 March 2026"); "unknown" for NULL.  Every date the application shows
+ * goes through here: tab 3, the trust panel, Details, the command line.
+ * (transfer full) */
+char *sk_format_date_for_people (GDateTime *date);
+
+/* ISO 8601 in UTC, always "YYYY-MM-DDTHH:MM:SSZ" with a four-digit year
+ * ("0001-01-01T00:00:00Z" too); NULL for NULL, or for a date that UTC
+ * would put in year 0.  Every date in JSON goes
+ * through here.  (transfer full) */
+char *sk_format_date_iso8601    (GDateTime *date);
+
+G_END_DECLS
