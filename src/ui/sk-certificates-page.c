@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "core/sk-certificate-store.h"
+#include "core/sk-format.h"
 #include "core/sk-secret.h"
 
 #include "sk-certificate-password.h"
@@ -293,8 +294,8 @@ set_icon (GtkImage   *image,
 static char *
 format_validity (SkCertificate *certificate)
 {
-  g_autofree char *from = sk_certificate_format_date (sk_certificate_get_not_before (certificate));
-  g_autofree char *until = sk_certificate_format_date (sk_certificate_get_not_after (certificate));
+  g_autofree char *from = sk_format_date_for_people (sk_certificate_get_not_before (certificate));
+  g_autofree char *until = sk_format_date_for_people (sk_certificate_get_not_after (certificate));
 
   /* TRANSLATORS: a certificate's validity, "from 3 March 2025 to 3 March 2026" */
   return g_strdup_printf (_("from %s to %s"), from, until);
@@ -1227,7 +1228,7 @@ render_cell (GtkListItem *list_item)
     case COLUMN_VALID_TO:
       if (certificate != NULL)
         {
-          text = sk_certificate_format_date (sk_certificate_get_not_after (certificate));
+          text = sk_format_date_for_people (sk_certificate_get_not_after (certificate));
           tooltip = format_validity (certificate);
         }
       render_text (child, text != NULL ? text : "—", tooltip);

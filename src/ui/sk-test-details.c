@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "core/sk-account-keyfile.h"
+#include "core/sk-format.h"
 
 #include "sk-test-details.h"
 
@@ -91,18 +92,6 @@ sk_format_fingerprint (const char *sha256)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-char *
-sk_format_date (GDateTime *date)
-{
-  g_autoptr(GDateTime) local = NULL;
-
-  if (date == NULL)
-    return g_strdup (_("unknown"));
-
-  local = g_date_time_to_local (date);
-  return g_date_time_format (local, "%Y-%m-%d");
-}
-
 /* The report */
 
 static const char *
@@ -137,8 +126,8 @@ append_certificate (GString                 *report,
       return;
     }
 
-  from = sk_format_date (certificate->not_before);
-  until = sk_format_date (certificate->not_after);
+  from = sk_format_date_for_people (certificate->not_before);
+  until = sk_format_date_for_people (certificate->not_after);
   g_string_append_printf (report, "%s\n", _("Certificate:"));
   g_string_append_printf (report, "  %s %s\n", _("Issued to:"), certificate->subject);
   g_string_append_printf (report, "  %s %s\n", _("Issued by:"), certificate->issuer);
@@ -283,8 +272,8 @@ show_side (SkTestDetails      *self,
 
   if (certificate != NULL)
     {
-      g_autofree char *from = sk_format_date (certificate->not_before);
-      g_autofree char *until = sk_format_date (certificate->not_after);
+      g_autofree char *from = sk_format_date_for_people (certificate->not_before);
+      g_autofree char *until = sk_format_date_for_people (certificate->not_after);
       g_autofree char *validity = g_strdup_printf (_("from %s to %s"), from, until);
       g_autofree char *fingerprint = sk_format_fingerprint (certificate->sha256);
 

@@ -10,6 +10,7 @@
 
 #include "core/sk-certificate-store.h"
 #include "core/sk-connection-test.h"
+#include "core/sk-format.h"
 #include "core/sk-test-message.h"
 
 #include "sk-certificates-page.h"
@@ -748,8 +749,8 @@ show_certificate_to_trust (SkTestPanel *self)
 
   gtk_label_set_text (self->trust_subject, certificate->subject);
   gtk_label_set_text (self->trust_issuer, certificate->issuer);
-  from = sk_format_date (certificate->not_before);
-  until = sk_format_date (certificate->not_after);
+  from = sk_format_date_for_people (certificate->not_before);
+  until = sk_format_date_for_people (certificate->not_after);
   /* TRANSLATORS: a certificate's validity, "from 2024-01-01 to 2025-01-01" */
   validity = g_strdup_printf (_("from %s to %s"), from, until);
   gtk_label_set_text (self->trust_validity, validity);
