@@ -843,20 +843,6 @@ sk_certificate_status_to_string (SkCertificateStatus status)
 }
 
 char *
-sk_certificate_format_date (GDateTime *date)
-{
-  g_autoptr(GDateTime) local = NULL;
-
-  if (date == NULL)
-    return g_strdup (_("unknown"));
-
-  local = g_date_time_to_local (date);
-  /* TRANSLATORS: a date, "3 March 2026", in g_date_time_format() codes.
-   * xgettext:no-c-format */
-  return g_date_time_format (local, _("%-d %B %Y"));
-}
-
-char *
 sk_certificate_describe_status (SkCertificate       *self,
                                 SkCertificateStatus  status)
 {

@@ -98,9 +98,6 @@ SkCertificateStatus sk_certificate_get_status   (SkCertificate  *self,
 const char     *sk_certificate_status_to_string (SkCertificateStatus status);
 char           *sk_certificate_describe_status  (SkCertificate  *self,
                                                  SkCertificateStatus status);
-/* A day as people write it ("3 March 2026", translated), in local time;
- * "unknown" for NULL. */
-char           *sk_certificate_format_date      (GDateTime      *date);
 
 /* Verifies the chain, for S/MIME signing, against the system's trusted
  * CAs (and cafile, when not NULL), the file's other certificates helping
