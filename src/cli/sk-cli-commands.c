@@ -18,6 +18,7 @@
 #include "core/sk-certificate-store.h"
 #include "core/sk-connection-test.h"
 #include "core/sk-core-enums.h"
+#include "core/sk-format.h"
 #include "core/sk-json.h"
 #include "core/sk-secret.h"
 #include "core/sk-test-message.h"
@@ -802,21 +803,6 @@ certificate_to_json (SkCertificate *certificate,
   return g_string_free (out, FALSE);
 }
 
-static char *
-format_date (GDateTime *date)
-{
-  g_autoptr(GDateTime) local = NULL;
-
-  if (date == NULL)
-    return g_strdup (_("unknown"));
-
-  local = g_date_time_to_local (date);
-  /* TRANSLATORS: a date and time, "3 March 2026, 14:05", in
-   * g_date_time_format() codes.
-   * xgettext:no-c-format */
-  return g_date_time_format (local, _("%-d %B %Y, %H:%M"));
-}
-
 static void
 print_certificate (SkCertificate *certificate,
                    const char    *message,
@@ -824,8 +810,8 @@ print_certificate (SkCertificate *certificate,
 {
   const char * const *emails = sk_certificate_get_emails (certificate);
   g_autofree char *addresses = g_strjoinv (", ", (GStrv) emails);
-  g_autofree char *from = format_date (sk_certificate_get_not_before (certificate));
-  g_autofree char *until = format_date (sk_certificate_get_not_after (certificate));
+  g_autofree char *from = sk_format_date_for_people (sk_certificate_get_not_before (certificate));
+  g_autofree char *until = sk_format_date_for_people (sk_certificate_get_not_after (certificate));
 
   g_print (_("Subject: %s\n"), sk_certificate_get_subject (certificate));
   g_print (_("E-mail: %s\n"), emails[0] != NULL ? addresses : _("none"));
