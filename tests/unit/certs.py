@@ -102,6 +102,17 @@ CERTIFICATES = {
              "email:" + ADDRESS + ",email:Kadry@Firma.Example", NOW),
 }
 
+# name: (subject, notBefore, notAfter) at the ends of what a certificate's
+# GeneralizedTime holds: the year 1, and 9999-12-31T23:59:59Z, the RFC 5280
+# "no expiry" date, which is already the year 10000 east of UTC.  Made by
+# Maker.make_extreme_dates(), apart from the rest.
+EXTREME_DATES = {
+    "year-one": ("/O=Firma Sp. z o.o./CN=Biuro Od Zawsze", "00010101000000Z",
+                 "20300101120000Z"),
+    "no-expiry": ("/O=Firma Sp. z o.o./CN=Biuro Bezterminowe", "20250101120000Z",
+                  "99991231235959Z"),
+}
+
 # Status of each certificate with its key, for ADDRESS at the present time.
 STATUS = {
     "valid": "valid",
@@ -220,6 +231,22 @@ class Maker:
                 "-name", os.path.basename(out), "-out", out, "-passout", "stdin", *extra,
                 input=(password + "\n").encode("utf-8"))
         os.chmod(out, 0o600)
+
+    def make_extreme_dates(self):
+        """Writes NAME.p12 (with PASSWORD) for each of EXTREME_DATES; not in
+        certs.ini."""
+        for name, (subject, start, end) in EXTREME_DATES.items():
+            key, csr, cert = (self.path(name + suffix) for suffix in (".key", ".csr", ".pem"))
+            openssl("req", "-new", "-utf8", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", csr,
+                    "-subj", subject)
+            env = dict(os.environ, SK_CERT_NAMES="email:" + ADDRESS)
+            openssl("ca", "-batch", "-notext", "-utf8", "-preserveDN", "-config", self.config,
+                    "-extensions", "smime", "-in", csr, "-out", cert,
+                    "-startdate", start, "-enddate", end, env=env)
+            os.unlink(csr)
+            os.chmod(key, 0o600)
+            self.pkcs12(self.path(name + ".p12"), cert, key)
 
     def make(self):
         emails_of = {

@@ -39,10 +39,12 @@ class Fixture:
     @classmethod
     def setup(cls):
         cls.folder = tempfile.mkdtemp(prefix="sk-check-certificate-")
-        certs.Maker(cls.folder).make()
+        maker = certs.Maker(cls.folder)
+        maker.make()
         cls.manifest = configparser.RawConfigParser()
         cls.manifest.optionxform = str
         cls.manifest.read(os.path.join(cls.folder, "certs.ini"), encoding="utf-8")
+        maker.make_extreme_dates()
 
     @classmethod
     def teardown(cls):
@@ -68,12 +70,15 @@ class Run:
             " ".join(self.args), self.status, self.stdout, self.stderr)
 
 
-def run_program(*args, password=None, language=None):
+def run_program(*args, password=None, language=None, zone=None):
     """Runs the program; password (when given) goes to standard input."""
     env = dict(os.environ, LANG="C.UTF-8", LC_ALL="C.UTF-8")
     env.pop("LANGUAGE", None)
     if language is not None:
         env["LANGUAGE"] = language
+    if zone is not None:
+        # A GLib-CRITICAL ends the program: it must log none.
+        env.update(TZ=zone, G_DEBUG="fatal-criticals")
     command = [BINARY, *args]
     if password is not None:
         command.append("--password-stdin")
@@ -260,6 +265,35 @@ def test_bad_usage():
     assert run.status == 2 and "one line" in run.stderr, run.describe()
 
 
+def test_extreme_dates():
+    """The year 1 and the RFC 5280 "no expiry" date read as the certificate
+    writes them in every time zone: in Poland, 9999-12-31T23:59:59Z is
+    already the year 10000, which GLib cannot hold.  JSON dates always have
+    four-digit years."""
+    days = {"year-one": ("1 January 1", "1 January 2030"),
+            "no-expiry": ("1 January 2025", "31 December 9999")}
+    stamps = {"year-one": ("0001-01-01T00:00:00Z", "2030-01-01T12:00:00Z"),
+              "no-expiry": ("2025-01-01T12:00:00Z", "9999-12-31T23:59:59Z")}
+    for zone in ("Europe/Warsaw", "UTC", "America/New_York"):
+        for name in certs.EXTREME_DATES:
+            valid_from, valid_to = days[name]
+            run = run_program("--check-certificate", Fixture.path(name + ".p12"),
+                              password=certs.PASSWORD, zone=zone)
+            assert run.status == 0 and run.stderr == "", run.describe()
+            lines = run.stdout.splitlines()
+            assert "Valid from: " + valid_from in lines, run.describe()
+            assert "Valid to: " + valid_to in lines, run.describe()
+            assert "Status: This certificate can sign e-mail until %s." % valid_to in lines, \
+                run.describe()
+
+            run = run_program("--check-certificate", Fixture.path(name + ".p12"), "--json",
+                              password=certs.PASSWORD, zone=zone)
+            assert run.status == 0 and run.stderr == "", run.describe()
+            got = json.loads(run.stdout)
+            assert (got["not_before"], got["not_after"]) == stamps[name], run.describe()
+            assert got["message"].endswith(" until %s." % valid_to), run.describe()
+
+
 TESTS = [
     test_every_file,
     test_every_status,
@@ -270,6 +304,7 @@ TESTS = [
     test_human_output,
     test_cafile,
     test_bad_usage,
+    test_extreme_dates,
 ]
 
 
