@@ -557,3 +557,86 @@ sk_certificate_store_remove_unused (SkAccountStore     *accounts,
       sk_certificate_store_remove_async (sha256, NULL, unused_removed, application);
     }
 }
+
+/* The signer */
+
+G_DEFINE_QUARK (sk-signer-error-quark, sk_signer_error)
+
+static gboolean
+lists_certificate (SkAccount  *account,
+                   const char *sha256)
+{
+  const char * const *listed = sk_account_get_certificates (account);
+
+  for (guint i = 0; sha256[0] != '\0' && listed[i] != NULL; i++)
+    if (g_ascii_strcasecmp (listed[i], sha256) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Sets both answers: the dialog's sentence and the error's reason. */
+static SkCertificate *
+no_signer (char          **why_not,
+           GError        **error,
+           SkSignerError   code,
+           const char     *sentence,
+           const char     *reason)
+{
+  if (why_not != NULL)
+    *why_not = g_strdup (sentence);
+  g_set_error_literal (error, SK_SIGNER_ERROR, code, reason);
+
+  return NULL;
+}
+
+SkCertificate *
+sk_account_find_signer (SkAccount  *account,
+                        char      **why_not,
+                        GError    **error)
+{
+  const char *sha256;
+  const char *email;
+  g_autoptr(SkCertificate) certificate = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *sentence = NULL;
+  SkCertificateStatus status;
+
+  g_return_val_if_fail (SK_IS_ACCOUNT (account), NULL);
+  g_return_val_if_fail (why_not == NULL || *why_not == NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  sha256 = sk_account_get_default_certificate (account);
+  if (sk_account_get_certificates (account)[0] == NULL)
+    return no_signer (why_not, error, SK_SIGNER_ERROR_NO_CERTIFICATE,
+                      _("Import a signature certificate on tab 3 first."),
+                      _("The account has no signature certificate."));
+
+  if (!lists_certificate (account, sha256))
+    return no_signer (why_not, error, SK_SIGNER_ERROR_NO_DEFAULT,
+                      _("Choose the default certificate on tab 3 first."),
+                      _("None of the account’s signature certificates is its default."));
+
+  if (is_fingerprint (sha256))
+    certificate = sk_certificate_store_lookup (sha256, &local_error);
+  if (certificate == NULL)
+    return no_signer (why_not, error, SK_SIGNER_ERROR_NOT_STORED,
+                      _("The default certificate cannot be used: its file is missing "
+                        "from this computer. Import it again on tab 3."),
+                      local_error != NULL
+                      ? local_error->message
+                      : _("This certificate is not stored on this computer. Import it again."));
+
+  /* An address not typed yet is no other address. */
+  email = sk_account_get_email (account);
+  status = sk_certificate_get_status (certificate, email != NULL && email[0] != '\0' ? email : NULL,
+                                      NULL);
+  if (status == SK_CERTIFICATE_STATUS_VALID)
+    return g_steal_pointer (&certificate);
+
+  reason = sk_certificate_describe_status (certificate, status);
+  /* TRANSLATORS: %s is a sentence saying what is wrong with it */
+  sentence = g_strdup_printf (_("The default certificate cannot be used: %s"), reason);
+  return no_signer (why_not, error, SK_SIGNER_ERROR_CANNOT_SIGN, sentence, reason);
+}

@@ -64,4 +64,33 @@ gboolean       sk_certificate_store_remove_finish (GAsyncResult        *result,
 void           sk_certificate_store_remove_unused (SkAccountStore      *accounts,
                                                    const char * const  *candidates);
 
+#define SK_SIGNER_ERROR (sk_signer_error_quark ())
+
+/* Why an account cannot sign with its default certificate now. */
+typedef enum
+{
+  SK_SIGNER_ERROR_NO_CERTIFICATE,  /* the account lists none */
+  SK_SIGNER_ERROR_NO_DEFAULT,      /* none of those it lists is its default */
+  SK_SIGNER_ERROR_NOT_STORED,      /* the default is not in the store */
+  SK_SIGNER_ERROR_CANNOT_SIGN,     /* it cannot sign mail from the account's
+                                    * address now (expired, no key, …) */
+} SkSignerError;
+
+GQuark         sk_signer_error_quark              (void);
+
+/* The account's default certificate from the store (without its private
+ * key: sk_certificate_store_load_async() reads that when something is
+ * signed) when it can sign mail from the account's address now; tab 1,
+ * the test panel and the command line all ask here (transfer full).
+ * Otherwise NULL, and each of these that is not NULL says why:
+ *   why_not  the sentence for the person at the dialog, which points to
+ *            tab 3;
+ *   error    the case, in SK_SIGNER_ERROR, with the reason alone as its
+ *            message (for SK_SIGNER_ERROR_CANNOT_SIGN, the certificate's
+ *            status in words), for a front end that words the rest
+ *            itself. */
+SkCertificate *sk_account_find_signer             (SkAccount           *account,
+                                                   char               **why_not,
+                                                   GError             **error);
+
 G_END_DECLS
