@@ -1306,59 +1306,6 @@ sk_certificates_page_dup_imported (SkCertificatesPage *self)
   return g_strv_builder_end (builder);
 }
 
-SkCertificate *
-sk_certificates_lookup_signer (SkAccount  *account,
-                               char      **why_not)
-{
-  const char *sha256;
-  const char *email;
-  g_autoptr(SkCertificate) certificate = NULL;
-  g_autofree char *sentence = NULL;
-  SkCertificateStatus status;
-
-  g_return_val_if_fail (SK_IS_ACCOUNT (account), NULL);
-
-  sha256 = sk_account_get_default_certificate (account);
-  if (sk_account_get_certificates (account)[0] == NULL)
-    {
-      if (why_not != NULL)
-        *why_not = g_strdup (_("Import a signature certificate on tab 3 first."));
-      return NULL;
-    }
-
-  if (!is_listed (account, sha256))
-    {
-      if (why_not != NULL)
-        *why_not = g_strdup (_("Choose the default certificate on tab 3 first."));
-      return NULL;
-    }
-
-  certificate = sk_certificate_store_lookup (sha256, NULL);
-  if (certificate == NULL)
-    {
-      if (why_not != NULL)
-        *why_not = g_strdup (_("The default certificate cannot be used: its file is missing "
-                               "from this computer. Import it again on tab 3."));
-      return NULL;
-    }
-
-  email = sk_account_get_email (account);
-  status = sk_certificate_get_status (certificate, email != NULL && email[0] != '\0' ? email : NULL,
-                                      NULL);
-  if (status != SK_CERTIFICATE_STATUS_VALID)
-    {
-      if (why_not != NULL)
-        {
-          sentence = sk_certificate_describe_status (certificate, status);
-          /* TRANSLATORS: %s is a sentence saying what is wrong with it */
-          *why_not = g_strdup_printf (_("The default certificate cannot be used: %s"), sentence);
-        }
-      return NULL;
-    }
-
-  return g_steal_pointer (&certificate);
-}
-
 GtkWidget *
 sk_certificates_page_new (void)
 {

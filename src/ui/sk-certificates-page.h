@@ -22,11 +22,4 @@ GtkWidget      *sk_certificates_page_new           (void);
  * account is not saved with them.  NULL-terminated. */
 char          **sk_certificates_page_dup_imported  (SkCertificatesPage  *self);
 
-/* The account's default certificate, from the store (without its private
- * key), when it can sign mail from the account's address now; otherwise
- * NULL, and why_not (may be NULL) gets a translated sentence saying why.
- * Shared with tab 1 and the test panel, which say the same. */
-SkCertificate  *sk_certificates_lookup_signer      (SkAccount           *account,
-                                                    char               **why_not);
-
 G_END_DECLS

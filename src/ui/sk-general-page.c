@@ -10,9 +10,9 @@
 
 #include <glib/gi18n.h>
 
+#include "core/sk-certificate-store.h"
 #include "core/sk-detect.h"
 
-#include "sk-certificates-page.h"
 #include "sk-general-page.h"
 
 /* How long the address must rest before its domain is looked up: no lookup
@@ -426,7 +426,7 @@ update_sign (SkGeneralPage *self)
   g_autofree char *explanation = NULL;
   gboolean usable;
 
-  signer = sk_certificates_lookup_signer (self->account, &why_not);
+  signer = sk_account_find_signer (self->account, &why_not, NULL);
   usable = signer != NULL;
 
   self->showing_sign = TRUE;

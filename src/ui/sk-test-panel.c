@@ -13,7 +13,6 @@
 #include "core/sk-format.h"
 #include "core/sk-test-message.h"
 
-#include "sk-certificates-page.h"
 #include "sk-test-details.h"
 #include "sk-test-panel.h"
 #include "sk-widget-util.h"
@@ -1076,7 +1075,7 @@ start_send (SkTestPanel *self)
 
   /* Signed as tab 1 shows it: only with a certificate that can sign. */
   if (sk_account_get_sign (self->tested))
-    signer = sk_certificates_lookup_signer (self->tested, NULL);
+    signer = sk_account_find_signer (self->tested, NULL, NULL);
   self->send_phase = signer != NULL ? SEND_LOADING_SIGNER : SEND_LOGGING_IN;
 
   reset_rows (self);
