@@ -1038,6 +1038,13 @@ sk_cli_import_certificate (SkAccountStore *store,
   return SK_EXIT_OK;
 }
 
+static char *
+cannot_sign (const char *why)
+{
+  /* Translators: %s says why */
+  return g_strdup_printf (_("Signing is on, but the default certificate cannot be used: %s"), why);
+}
+
 /* The account's default certificate with its private key; NULL with a
  * problem to print when it cannot sign. */
 static SkCertificate *
@@ -1045,14 +1052,14 @@ load_signer (Sync       *sync,
              SkAccount  *account,
              char      **problem)
 {
-  const char *sha256 = sk_account_get_default_certificate (account);
+  g_autoptr(SkCertificate) listed = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SkCertificate) signer = NULL;
-  g_autofree char *why = NULL;
-  SkCertificateStatus status;
+  SkCertificate *signer;
 
-  if (sha256[0] == '\0')
+  listed = sk_account_find_signer (account, NULL, &error);
+  if (g_error_matches (error, SK_SIGNER_ERROR, SK_SIGNER_ERROR_NO_CERTIFICATE)
+      || g_error_matches (error, SK_SIGNER_ERROR, SK_SIGNER_ERROR_NO_DEFAULT))
     {
       *problem = g_strdup_printf (_("Signing is on for “%s”, but it has no default certificate. "
                                     "Import one with --import-certificate FILE --account NAME, "
@@ -1060,29 +1067,19 @@ load_signer (Sync       *sync,
                                   sk_account_get_name (account));
       return NULL;
     }
+  if (listed == NULL)
+    {
+      *problem = cannot_sign (error->message);
+      return NULL;
+    }
 
-  sk_certificate_store_load_async (sha256, NULL, sync_done, sync);
+  sk_certificate_store_load_async (sk_certificate_get_sha256 (listed), NULL, sync_done, sync);
   result = sync_wait (sync);
   signer = sk_certificate_store_load_finish (result, &error);
-
   if (signer == NULL)
-    {
-      /* Translators: %s says why */
-      *problem = g_strdup_printf (_("Signing is on, but the default certificate cannot be "
-                                    "used: %s"), error->message);
-      return NULL;
-    }
+    *problem = cannot_sign (error->message);
 
-  status = sk_certificate_get_status (signer, sk_account_get_email (account), NULL);
-  if (status != SK_CERTIFICATE_STATUS_VALID)
-    {
-      why = sk_certificate_describe_status (signer, status);
-      *problem = g_strdup_printf (_("Signing is on, but the default certificate cannot be "
-                                    "used: %s"), why);
-      return NULL;
-    }
-
-  return g_steal_pointer (&signer);
+  return signer;
 }
 
 static SkSendResult *
