@@ -450,6 +450,83 @@ test_keyring_without_key (void)
   g_assert_cmpuint (names->len, ==, 0);
 }
 
+static void
+assert_no_signer (SkAccount     *account,
+                  SkSignerError  code,
+                  const char    *in_sentence)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *why_not = NULL;
+  g_autoptr(SkCertificate) signer = sk_account_find_signer (account, &why_not, &error);
+
+  g_assert_null (signer);
+  g_assert_error (error, SK_SIGNER_ERROR, (int) code);
+  g_test_message ("%s / %s", why_not, error->message);
+  g_assert_nonnull (strstr (why_not, in_sentence));
+  g_assert_null (sk_account_find_signer (account, NULL, NULL));
+}
+
+/* Which certificate signs for an account, or why none can: one answer for
+ * tab 1, the test panel and the command line. */
+static void
+test_keyring_find_signer (void)
+{
+  g_autoptr(SkCertificate) valid = load_fixture ("valid.p12", PASSWORD);
+  g_autoptr(SkCertificate) other = load_fixture ("other-address.p12", PASSWORD);
+  g_autoptr(SkCertificate) signer = NULL;
+  g_autoptr(SkAccount) account = test_make_valid_account ("Biuro");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *why_not = NULL;
+  const char *both[] = { sk_certificate_get_sha256 (valid), sk_certificate_get_sha256 (other),
+                         NULL };
+
+  clear_data_folder ();
+  sk_account_set_email (account, ADDRESS);
+  assert_no_signer (account, SK_SIGNER_ERROR_NO_CERTIFICATE, "Import a signature certificate");
+
+  sk_account_set_certificates (account, both);
+  sk_account_set_default_certificate (account, "");
+  assert_no_signer (account, SK_SIGNER_ERROR_NO_DEFAULT, "Choose the default certificate");
+
+  sk_account_set_default_certificate (account, both[0]);
+  assert_no_signer (account, SK_SIGNER_ERROR_NOT_STORED, "missing from this computer");
+
+  g_assert_true (add (valid, NULL, &error));
+  g_assert_true (add (other, NULL, &error));
+  g_assert_no_error (error);
+
+  signer = sk_account_find_signer (account, &why_not, &error);
+  g_assert_no_error (error);
+  g_assert_null (why_not);
+  g_assert_nonnull (signer);
+  g_assert_cmpstr (sk_certificate_get_sha256 (signer), ==, both[0]);
+  /* From the public file alone: the key stays in the store until used. */
+  g_assert_true (sk_certificate_has_private_key (signer));
+  g_assert_null (sk_certificate_get_private_key (signer));
+  g_clear_object (&signer);
+
+  /* The reason alone in the error, in the dialog's sentence too. */
+  sk_account_set_default_certificate (account, both[1]);
+  signer = sk_account_find_signer (account, &why_not, &error);
+  g_assert_null (signer);
+  g_assert_error (error, SK_SIGNER_ERROR, SK_SIGNER_ERROR_CANNOT_SIGN);
+  g_assert_nonnull (strstr (error->message, "different address"));
+  g_assert_true (g_str_has_prefix (why_not, "The default certificate cannot be used: "));
+  g_assert_true (g_str_has_suffix (why_not, error->message));
+  g_clear_error (&error);
+
+  /* An address not typed yet is no other address. */
+  sk_account_set_email (account, "");
+  signer = sk_account_find_signer (account, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (signer);
+
+  g_assert_true (remove_stored (both[0], &error));
+  g_assert_true (remove_stored (both[1], &error));
+  g_assert_no_error (error);
+  g_assert_finalize_object (g_steal_pointer (&account));
+}
+
 /* Stored again, the key keeps its passphrase; the certificate alone does
  * not take away a key already stored for it. */
 static void
@@ -613,6 +690,7 @@ main (int   argc,
       g_test_add_func ("/sk/certificate-store/keyring/replace", test_keyring_replace);
       g_test_add_func ("/sk/certificate-store/keyring/damaged", test_keyring_damaged);
       g_test_add_func ("/sk/certificate-store/keyring/cancelled", test_keyring_cancelled);
+      g_test_add_func ("/sk/certificate-store/keyring/find-signer", test_keyring_find_signer);
       break;
 
     case MODE_NO_KEYRING:
