@@ -1795,7 +1795,8 @@ sk_account_validate (SkAccount          *self,
 
 static gboolean
 is_test_field (SkField    field,
-               SkTestMode mode)
+               SkTestMode mode,
+               gboolean   login_shared)
 {
   switch (field)
     {
@@ -1809,11 +1810,17 @@ is_test_field (SkField    field,
     case SK_FIELD_EMAIL:
       return mode == SK_TEST_MODE_SEND;
 
+    /* A message goes out through the outgoing server alone; its login
+     * may be the incoming one, whose fields then matter through it. */
     case SK_FIELD_INCOMING_HOST:
     case SK_FIELD_INCOMING_PORT:
     case SK_FIELD_INCOMING_SECURITY:
+      return mode == SK_TEST_MODE_LOGIN;
+
     case SK_FIELD_USERNAME:
     case SK_FIELD_PASSWORD:
+      return mode == SK_TEST_MODE_LOGIN || login_shared;
+
     case SK_FIELD_OUTGOING_HOST:
     case SK_FIELD_OUTGOING_PORT:
     case SK_FIELD_OUTGOING_SECURITY:
@@ -1831,13 +1838,15 @@ sk_account_find_test_problem (SkAccount  *self,
                               SkTestMode  mode)
 {
   g_autoptr(GPtrArray) problems = NULL;
+  gboolean shared;
 
   g_return_val_if_fail (SK_IS_ACCOUNT (self), NULL);
 
+  shared = sk_account_get_outgoing_login (self) == SK_OUTGOING_LOGIN_INCOMING;
   problems = sk_account_validate (self, NULL);
   for (guint i = 0; i < problems->len; i++)
     {
-      if (is_test_field (((SkProblem *) g_ptr_array_index (problems, i))->field, mode))
+      if (is_test_field (((SkProblem *) g_ptr_array_index (problems, i))->field, mode, shared))
         return g_ptr_array_steal_index (problems, i);
     }
 

@@ -211,7 +211,8 @@ void           sk_account_set_server                (SkAccount       *self,
 typedef enum
 {
   SK_TEST_MODE_LOGIN,  /* Test connection: a login on both servers */
-  SK_TEST_MODE_SEND,   /* Send a test message: the outgoing server, and an
+  SK_TEST_MODE_SEND,   /* Send a test message: the outgoing server (with
+                        * the incoming login when it shares it), and an
                         * address and name to send from and to */
 } SkTestMode;
 
