@@ -200,7 +200,7 @@ revalidate (SkAccountDialog *self)
   /* Every page, not just the first with a problem: each marks its fields. */
   for (guint i = 0; i < N_PAGES; i++)
     {
-      gboolean page_valid = sk_account_page_validate (SK_ACCOUNT_PAGE (get_page (self, i)), problems);
+      gboolean page_valid = sk_account_page_show_problems (SK_ACCOUNT_PAGE (get_page (self, i)), problems);
 
       gtk_widget_set_visible (get_warning (self, i), !page_valid);
       if (page_valid)
@@ -216,12 +216,6 @@ revalidate (SkAccountDialog *self)
 
   self->valid = valid;
   update_buttons (self);
-}
-
-static void
-page_changed (SkAccountDialog *self)
-{
-  revalidate (self);
 }
 
 static void
@@ -929,7 +923,6 @@ sk_account_dialog_class_init (SkAccountDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SkAccountDialog, close_button);
   gtk_widget_class_bind_template_child (widget_class, SkAccountDialog, guide_button);
   gtk_widget_class_bind_template_child (widget_class, SkAccountDialog, guide);
-  gtk_widget_class_bind_template_callback (widget_class, page_changed);
   gtk_widget_class_bind_template_callback (widget_class, ok_clicked);
   gtk_widget_class_bind_template_callback (widget_class, cancel_clicked);
   gtk_widget_class_bind_template_callback (widget_class, close_clicked);

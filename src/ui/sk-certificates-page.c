@@ -1123,8 +1123,8 @@ sk_certificates_page_set_account (SkAccountPage *page,
 }
 
 static gboolean
-sk_certificates_page_validate (SkAccountPage *page,
-                               GPtrArray     *problems)
+sk_certificates_page_show_problems (SkAccountPage *page,
+                                    GPtrArray     *problems)
 {
   /* Nothing here can be wrong enough to stop saving: each certificate says
    * what is wrong with it, and tab 1 why it cannot sign. */
@@ -1135,7 +1135,7 @@ static void
 sk_certificates_page_iface_init (SkAccountPageInterface *iface)
 {
   iface->set_account = sk_certificates_page_set_account;
-  iface->validate = sk_certificates_page_validate;
+  iface->show_problems = sk_certificates_page_show_problems;
 }
 
 /* Cells */

@@ -547,8 +547,8 @@ show_security_problem (GPtrArray      *problems,
 }
 
 static gboolean
-sk_servers_page_validate (SkAccountPage *page,
-                          GPtrArray     *problems)
+sk_servers_page_show_problems (SkAccountPage *page,
+                               GPtrArray     *problems)
 {
   static const SkField advanced_fields[] = {
     SK_FIELD_TIMEOUT,
@@ -612,7 +612,7 @@ static void
 sk_servers_page_account_page_init (SkAccountPageInterface *iface)
 {
   iface->set_account = sk_servers_page_set_account;
-  iface->validate = sk_servers_page_validate;
+  iface->show_problems = sk_servers_page_show_problems;
 }
 
 static void
