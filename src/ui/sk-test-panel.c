@@ -159,23 +159,28 @@ set_label (GtkLabel   *label,
   gtk_widget_set_visible (GTK_WIDGET (label), text != NULL && text[0] != '\0');
 }
 
-static const char *
-get_pinned_certificate (SkAccount  *account,
+static gboolean
+is_blank (const char *text)
+{
+  return text == NULL || text[0] == '\0';
+}
+
+static gboolean
+has_pinned_certificate (SkAccount  *account,
                         SkTestSide  side)
 {
-  return side == SK_TEST_SIDE_INCOMING ? sk_account_get_incoming_pinned_certificate (account)
-                                       : sk_account_get_outgoing_pinned_certificate (account);
+  g_autoptr(SkServer) server = sk_account_dup_server (account, side);
+
+  return !is_blank (server->pinned_sha256);
 }
 
 static SkProtocol
 get_protocol (SkAccount  *account,
               SkTestSide  side)
 {
-  if (side == SK_TEST_SIDE_OUTGOING)
-    return SK_PROTOCOL_SMTP;
+  g_autoptr(SkServer) server = sk_account_dup_server (account, side);
 
-  return sk_account_get_account_type (account) == SK_ACCOUNT_TYPE_POP3 ? SK_PROTOCOL_POP3
-                                                                       : SK_PROTOCOL_IMAP;
+  return server->protocol;
 }
 
 /* Steps */
@@ -349,111 +354,70 @@ build_rows (SkTestPanel *self)
     g_object_unref (groups[i]);
 }
 
-/* What can be tested */
-
-static gboolean
-is_test_field (SkField field)
-{
-  /* The name, the sender and the users do not take part in a login. */
-  switch (field)
-    {
-    case SK_FIELD_NAME:
-    case SK_FIELD_FULL_NAME:
-    case SK_FIELD_EMAIL:
-    case SK_FIELD_USERS:
-      return FALSE;
-
-    default:
-      return TRUE;
-    }
-}
-
-static gboolean
-is_blank (const char *text)
-{
-  return text == NULL || text[0] == '\0';
-}
+/* What can be tested: core decides, the panel words it as a headline
+ * above the buttons. */
 
 static void
 find_blocker (SkTestPanel *self)
 {
-  g_autoptr(GPtrArray) problems = NULL;
-  SkAccount *account = self->account;
+  g_autoptr(SkProblem) problem = NULL;
+  SkField missing;
 
   g_clear_pointer (&self->blocker, g_free);
   g_clear_pointer (&self->blocker_reason, g_free);
 
-  if (account == NULL)
+  if (self->account == NULL)
     return;
 
-  problems = sk_account_validate (account, NULL);
-  for (guint i = 0; i < problems->len; i++)
+  problem = sk_account_find_test_problem (self->account, SK_TEST_MODE_LOGIN);
+  if (problem != NULL)
     {
-      const SkProblem *problem = g_ptr_array_index (problems, i);
-
-      if (is_test_field (problem->field))
-        {
-          self->blocker = g_strdup (_("Correct the settings marked above to test them."));
-          self->blocker_reason = g_strdup (problem->message);
-          return;
-        }
+      self->blocker = g_strdup (_("Correct the settings marked above to test them."));
+      self->blocker_reason = g_strdup (problem->message);
+      return;
     }
 
-  /* Validation lets an empty password pass (it may still be on its way
-   * from the keyring), but no login can work without one. */
-  if (is_blank (sk_account_get_password (account)))
-    {
-      self->blocker = g_strdup (_("Enter the password to test the connection."));
-      self->blocker_reason = g_strdup (_("The test logs in to the servers, which needs the password."));
-    }
-  else if (sk_account_get_outgoing_auth (account) &&
-           !sk_account_get_outgoing_same_login (account) &&
-           is_blank (sk_account_get_outgoing_password (account)))
-    {
-      self->blocker = g_strdup (_("Enter the SMTP password to test the connection."));
-      self->blocker_reason = g_strdup (_("The test logs in to the servers, which needs the password."));
-    }
+  missing = sk_account_find_missing_password (self->account, SK_TEST_MODE_LOGIN);
+  if (missing == SK_N_FIELDS)
+    return;
+
+  self->blocker = g_strdup (missing == SK_FIELD_PASSWORD
+                              ? _("Enter the password to test the connection.")
+                              : _("Enter the SMTP password to test the connection."));
+  self->blocker_reason = g_strdup (_("The test logs in to the servers, which needs the password."));
 }
 
-/* A message needs what the test needs of the outgoing side, and an
- * address and name to send from and to. */
 static void
 find_send_blocker (SkTestPanel *self)
 {
-  g_autoptr(GPtrArray) problems = NULL;
-  SkAccount *account = self->account;
-  gboolean same_login;
+  g_autoptr(SkProblem) problem = NULL;
+  SkField missing;
 
   g_clear_pointer (&self->send_blocker, g_free);
 
-  if (account == NULL)
+  if (self->account == NULL)
     return;
 
-  problems = sk_account_validate (account, NULL);
-  for (guint i = 0; i < problems->len; i++)
+  problem = sk_account_find_test_problem (self->account, SK_TEST_MODE_SEND);
+  if (problem != NULL && (problem->field == SK_FIELD_EMAIL ||
+                          problem->field == SK_FIELD_FULL_NAME))
     {
-      const SkProblem *problem = g_ptr_array_index (problems, i);
-
-      if (problem->field == SK_FIELD_EMAIL || problem->field == SK_FIELD_FULL_NAME)
-        {
-          /* TRANSLATORS: %s says what is wrong with the address or name on tab 1 */
-          self->send_blocker = g_strdup_printf (_("To send a test message, correct tab 1 first: %s"),
-                                                problem->message);
-          return;
-        }
-      if (is_test_field (problem->field))
-        {
-          self->send_blocker = g_strdup (_("Correct the settings marked above to send a test message."));
-          return;
-        }
+      /* TRANSLATORS: %s says what is wrong with the address or name on tab 1 */
+      self->send_blocker = g_strdup_printf (_("To send a test message, correct tab 1 first: %s"),
+                                            problem->message);
+      return;
+    }
+  if (problem != NULL)
+    {
+      self->send_blocker = g_strdup (_("Correct the settings marked above to send a test message."));
+      return;
     }
 
-  same_login = sk_account_get_outgoing_same_login (account);
-  if (sk_account_get_outgoing_auth (account) &&
-      is_blank (same_login ? sk_account_get_password (account)
-                           : sk_account_get_outgoing_password (account)))
-    self->send_blocker = g_strdup (same_login ? _("Enter the password to send a test message.")
-                                              : _("Enter the SMTP password to send a test message."));
+  missing = sk_account_find_missing_password (self->account, SK_TEST_MODE_SEND);
+  if (missing != SK_N_FIELDS)
+    self->send_blocker = g_strdup (missing == SK_FIELD_PASSWORD
+                                     ? _("Enter the password to send a test message.")
+                                     : _("Enter the SMTP password to send a test message."));
 }
 
 /* The whole panel */
@@ -707,7 +671,7 @@ find_certificate_to_trust (SkTestPanel *self)
           result->certificate == NULL ||
           is_blank (result->certificate->sha256) ||
           sk_host_is_google (result->host) ||
-          !is_blank (get_pinned_certificate (self->tested, side)))
+          has_pinned_certificate (self->tested, side))
         continue;
 
       /* Incoming and outgoing are often one server with one certificate:
