@@ -14,189 +14,17 @@
 #include "core/sk-secret.h"
 
 #include "sk-certificate-password.h"
+#include "sk-certificate-row.h"
 #include "sk-certificates-page.h"
 #include "sk-confirm-dialog.h"
 #include "sk-test-details.h"
 #include "sk-widget-util.h"
-
-/* One line of the list: a fingerprint the account names, and the stored
- * certificate it stands for, or none when the store has lost its file. */
-#define SK_TYPE_CERTIFICATE_ROW (sk_certificate_row_get_type ())
-
-G_DECLARE_FINAL_TYPE (SkCertificateRow, sk_certificate_row, SK, CERTIFICATE_ROW, GObject)
-
-struct _SkCertificateRow
-{
-  GObject              parent_instance;
-
-  char                *sha256;
-  SkCertificate       *certificate;  /* NULL: not readable from the store */
-  char                *missing;      /* why not, when so */
-  char                *issuer_name;
-  SkCertificateStatus  status;
-  char                *sentence;     /* the status, or what is missing, said in full */
-  gboolean             is_default;
-  char                *trust;        /* what checking the issuer said; NULL until asked */
-};
-
-G_DEFINE_FINAL_TYPE (SkCertificateRow, sk_certificate_row, G_TYPE_OBJECT)
-
-enum {
-  ROW_CHANGED,
-  N_ROW_SIGNALS
-};
-
-static guint row_signals[N_ROW_SIGNALS];
-
-static void
-sk_certificate_row_finalize (GObject *object)
-{
-  SkCertificateRow *row = SK_CERTIFICATE_ROW (object);
-
-  g_free (row->sha256);
-  g_clear_object (&row->certificate);
-  g_free (row->missing);
-  g_free (row->issuer_name);
-  g_free (row->sentence);
-  g_free (row->trust);
-
-  G_OBJECT_CLASS (sk_certificate_row_parent_class)->finalize (object);
-}
-
-static void
-sk_certificate_row_class_init (SkCertificateRowClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = sk_certificate_row_finalize;
-
-  /* The status or the default mark changed: the cells draw it again. */
-  row_signals[ROW_CHANGED] =
-    g_signal_new ("changed",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 0);
-}
-
-static void
-sk_certificate_row_init (SkCertificateRow *row)
-{
-}
-
-static SkCertificateRow *
-row_new (const char *sha256)
-{
-  SkCertificateRow *row = g_object_new (SK_TYPE_CERTIFICATE_ROW, NULL);
-  g_autoptr(GError) error = NULL;
-
-  row->sha256 = g_strdup (sha256);
-  row->certificate = sk_certificate_store_lookup (sha256, &error);
-  if (row->certificate != NULL)
-    row->issuer_name = g_strdup (sk_certificate_get_issuer_display_name (row->certificate));
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    row->missing = g_strdup (_("The file of this certificate is missing from this computer. "
-                               "Remove it from the list and import the certificate again."));
-  else
-    /* TRANSLATORS: %s says why the file could not be read */
-    row->missing = g_strdup_printf (_("The file of this certificate cannot be read (%s). "
-                                      "Remove it from the list and import the certificate again."),
-                                    error->message);
-
-  return row;
-}
 
 static gboolean
 same_fingerprint (const char *a,
                   const char *b)
 {
   return a != NULL && b != NULL && a[0] != '\0' && g_ascii_strcasecmp (a, b) == 0;
-}
-
-/* The status counts against the address as typed on tab 1 now. */
-static void
-row_update (SkCertificateRow *row,
-            const char       *email,
-            const char       *default_sha256)
-{
-  gboolean is_default = same_fingerprint (row->sha256, default_sha256);
-  SkCertificateStatus status = row->status;
-  g_autofree char *sentence = NULL;
-
-  if (row->certificate != NULL)
-    {
-      status = sk_certificate_get_status (row->certificate, email, NULL);
-      sentence = sk_certificate_describe_status (row->certificate, status);
-    }
-  else
-    {
-      sentence = g_strdup (row->missing);
-    }
-
-  if (is_default == row->is_default && status == row->status &&
-      g_strcmp0 (sentence, row->sentence) == 0)
-    return;
-
-  row->is_default = is_default;
-  row->status = status;
-  g_free (row->sentence);
-  row->sentence = g_steal_pointer (&sentence);
-  g_signal_emit (row, row_signals[ROW_CHANGED], 0);
-}
-
-/* The status in a word or two, for the column, and its icon. */
-static const char *
-row_get_status_text (SkCertificateRow *row)
-{
-  if (row->certificate == NULL)
-    return _("File missing");
-
-  switch (row->status)
-    {
-    case SK_CERTIFICATE_STATUS_VALID:
-      return _("Valid");
-    case SK_CERTIFICATE_STATUS_NO_PRIVATE_KEY:
-      return _("No private key");
-    case SK_CERTIFICATE_STATUS_EXPIRED:
-      return _("Expired");
-    case SK_CERTIFICATE_STATUS_NOT_YET_VALID:
-      return _("Not yet valid");
-    case SK_CERTIFICATE_STATUS_NOT_FOR_EMAIL:
-      return _("Not for e-mail");
-    case SK_CERTIFICATE_STATUS_ADDRESS_MISMATCH:
-      return _("Different address");
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-/* Warnings for what may still come right (a date ahead, an address that
- * can be changed on tab 1); errors for what never will. */
-static const char *
-row_get_status_icon (SkCertificateRow *row,
-                     const char      **css_class)
-{
-  if (row->certificate != NULL && row->status == SK_CERTIFICATE_STATUS_VALID)
-    {
-      *css_class = "success-icon";
-      return "emblem-ok-symbolic";
-    }
-
-  if (row->certificate != NULL &&
-      (row->status == SK_CERTIFICATE_STATUS_NOT_YET_VALID ||
-       row->status == SK_CERTIFICATE_STATUS_ADDRESS_MISMATCH))
-    {
-      *css_class = "warning-icon";
-      return "dialog-warning-symbolic";
-    }
-
-  *css_class = "error-icon";
-  return "dialog-error-symbolic";
-}
-
-static const char *
-row_get_name (SkCertificateRow *row)
-{
-  return row->certificate != NULL ? sk_certificate_get_display_name (row->certificate)
-                                  : _("Missing certificate");
 }
 
 /* The page */
@@ -290,16 +118,6 @@ set_icon (GtkImage   *image,
     sk_widget_set_css_class (GTK_WIDGET (image), classes[i], g_strcmp0 (classes[i], css_class) == 0);
 }
 
-static char *
-format_validity (SkCertificate *certificate)
-{
-  g_autofree char *from = sk_certificate_format_date (sk_certificate_get_not_before (certificate));
-  g_autofree char *until = sk_certificate_format_date (sk_certificate_get_not_after (certificate));
-
-  /* TRANSLATORS: a certificate's validity, "from 3 March 2025 to 3 March 2026" */
-  return g_strdup_printf (_("from %s to %s"), from, until);
-}
-
 static const char *
 get_email (SkCertificatesPage *self)
 {
@@ -372,7 +190,7 @@ find_row (SkCertificatesPage *self,
     {
       g_autoptr(SkCertificateRow) row = g_list_model_get_item (G_LIST_MODEL (self->rows), i);
 
-      if (same_fingerprint (row->sha256, sha256))
+      if (same_fingerprint (sk_certificate_row_get_sha256 (row), sha256))
         {
           *position = i;
           return TRUE;
@@ -403,7 +221,8 @@ update_actions (SkCertificatesPage *self)
                                  self->chooser == NULL);
   gtk_widget_action_set_enabled (widget, "certificates.remove", row != NULL);
   gtk_widget_action_set_enabled (widget, "certificates.set-default",
-                                 row != NULL && row->certificate != NULL && !row->is_default);
+                                 row != NULL && sk_certificate_row_get_certificate (row) != NULL &&
+                                 !sk_certificate_row_get_is_default (row));
 }
 
 static void
@@ -420,23 +239,22 @@ static void
 update_details (SkCertificatesPage *self)
 {
   SkCertificateRow *row = get_selected_row (self);
-  const char *css_class = NULL;
-  const char *icon;
-  g_autofree char *validity = NULL;
+  SkCertificate *certificate;
   g_autofree char *fingerprint = NULL;
 
   gtk_widget_set_visible (self->details_box, row != NULL);
   if (row == NULL)
     return;
 
-  icon = row_get_status_icon (row, &css_class);
-  set_icon (self->details_icon, icon, css_class);
-  gtk_label_set_text (self->details_sentence, row->sentence);
+  set_icon (self->details_icon, sk_certificate_row_get_status_icon (row),
+            sk_certificate_row_get_status_css_class (row));
+  gtk_label_set_text (self->details_sentence, sk_certificate_row_get_sentence (row));
 
-  fingerprint = sk_format_fingerprint (row->sha256);
+  fingerprint = sk_format_fingerprint (sk_certificate_row_get_sha256 (row));
   gtk_label_set_text (self->fingerprint_label, fingerprint);
 
-  if (row->certificate == NULL)
+  certificate = sk_certificate_row_get_certificate (row);
+  if (certificate == NULL)
     {
       set_detail (self->subject_title, self->subject_label, NULL);
       set_detail (self->issuer_title, self->issuer_label, NULL);
@@ -445,23 +263,10 @@ update_details (SkCertificatesPage *self)
       return;
     }
 
-  /* Reported, not required: a company's own authority is often unknown to
-   * the system, and its people may still want to sign with it. */
-  if (row->trust == NULL)
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (sk_certificate_verify_chain (row->certificate, NULL, &error))
-        row->trust = g_strdup (_("In order: the signatures of its issuers check out."));
-      else
-        row->trust = g_strdup (error->message);
-    }
-
-  validity = format_validity (row->certificate);
-  set_detail (self->subject_title, self->subject_label, sk_certificate_get_subject (row->certificate));
-  set_detail (self->issuer_title, self->issuer_label, sk_certificate_get_issuer (row->certificate));
-  set_detail (self->validity_title, self->validity_label, validity);
-  set_detail (self->trust_title, self->trust_label, row->trust);
+  set_detail (self->subject_title, self->subject_label, sk_certificate_get_subject (certificate));
+  set_detail (self->issuer_title, self->issuer_label, sk_certificate_get_issuer (certificate));
+  set_detail (self->validity_title, self->validity_label, sk_certificate_row_get_validity (row));
+  set_detail (self->trust_title, self->trust_label, sk_certificate_row_get_trust (row));
 }
 
 static void
@@ -484,7 +289,8 @@ update_rows (SkCertificatesPage *self)
     {
       g_autoptr(SkCertificateRow) row = g_list_model_get_item (rows, i);
 
-      row_update (row, email, default_sha256);
+      sk_certificate_row_update (row, email,
+                                 same_fingerprint (sk_certificate_row_get_sha256 (row), default_sha256));
     }
 
   update_details (self);
@@ -498,7 +304,8 @@ sync_rows (SkCertificatesPage *self)
 {
   const char * const *listed = sk_account_get_certificates (self->account);
   SkCertificateRow *selected = get_selected_row (self);
-  g_autofree char *selected_sha256 = selected != NULL ? g_strdup (selected->sha256) : NULL;
+  g_autofree char *selected_sha256 = selected != NULL ? g_strdup (sk_certificate_row_get_sha256 (selected))
+                                                      : NULL;
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
   guint position;
 
@@ -509,7 +316,7 @@ sync_rows (SkCertificatesPage *self)
       if (find_row (self, listed[i], &position))
         row = g_list_model_get_item (G_LIST_MODEL (self->rows), position);
       else
-        row = row_new (listed[i]);
+        row = sk_certificate_row_new (listed[i]);
       g_ptr_array_add (rows, row);
     }
 
@@ -1058,7 +865,7 @@ remove_activated (GtkWidget  *widget,
     }
 
   /* TRANSLATORS: %s is whose certificate it is, "Jan Kowalski" */
-  heading = g_strdup_printf (_("Remove the certificate of %s?"), row_get_name (row));
+  heading = g_strdup_printf (_("Remove the certificate of %s?"), sk_certificate_row_get_name (row));
   self->remove_dialog =
     sk_confirm_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                            heading,
@@ -1068,7 +875,7 @@ remove_activated (GtkWidget  *widget,
                            _("_Remove"),
                            TRUE);
   g_object_set_data_full (G_OBJECT (self->remove_dialog), "sk-sha256",
-                          g_strdup (row->sha256), g_free);
+                          g_strdup (sk_certificate_row_get_sha256 (row)), g_free);
   g_object_add_weak_pointer (G_OBJECT (self->remove_dialog), (gpointer *) &self->remove_dialog);
   g_signal_connect_object (self->remove_dialog, "response",
                            G_CALLBACK (remove_response), self, G_CONNECT_SWAPPED);
@@ -1083,10 +890,10 @@ set_default_activated (GtkWidget  *widget,
   SkCertificatesPage *self = SK_CERTIFICATES_PAGE (widget);
   SkCertificateRow *row = get_selected_row (self);
 
-  if (row == NULL || row->certificate == NULL)
+  if (row == NULL || sk_certificate_row_get_certificate (row) == NULL)
     return;
 
-  sk_account_set_default_certificate (self->account, row->sha256);
+  sk_account_set_default_certificate (self->account, sk_certificate_row_get_sha256 (row));
 }
 
 /* SkAccountPage */
@@ -1185,64 +992,112 @@ setup_cell (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (list_item, child);
 }
 
-static void
-render_text (GtkWidget  *label,
-             const char *text,
-             const char *tooltip)
+/* Cells show the row's properties and follow them. */
+
+static gboolean
+text_or_dash (GBinding     *binding,
+              const GValue *from,
+              GValue       *to,
+              gpointer      user_data)
 {
-  gtk_label_set_text (GTK_LABEL (label), text);
-  gtk_widget_set_tooltip_text (label, tooltip);
+  const char *text = g_value_get_string (from);
+
+  g_value_set_string (to, text != NULL && text[0] != '\0' ? text : "—");
+  return TRUE;
+}
+
+static gboolean
+css_class_to_classes (GBinding     *binding,
+                      const GValue *from,
+                      GValue       *to,
+                      gpointer      user_data)
+{
+  const char *classes[] = { g_value_get_string (from), NULL };
+
+  g_value_set_boxed (to, classes);
+  return TRUE;
+}
+
+static gboolean
+default_to_tooltip (GBinding     *binding,
+                    const GValue *from,
+                    GValue       *to,
+                    gpointer      user_data)
+{
+  g_value_set_string (to, g_value_get_boolean (from) ? _("Messages are signed with this certificate")
+                                                     : NULL);
+  return TRUE;
 }
 
 static void
-render_cell (GtkListItem *list_item)
+bind_cell_property (GtkListItem           *list_item,
+                    const char            *source_property,
+                    gpointer               target,
+                    const char            *target_property,
+                    GBindingTransformFunc  transform)
 {
-  Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (list_item), "sk-column"));
-  SkCertificateRow *row = gtk_list_item_get_item (list_item);
-  GtkWidget *child = gtk_list_item_get_child (list_item);
-  SkCertificate *certificate = row->certificate;
-  g_autofree char *text = NULL;
-  g_autofree char *tooltip = NULL;
-  const char *css_class = NULL;
-  const char *icon;
+  GPtrArray *bindings = g_object_get_data (G_OBJECT (list_item), "sk-bindings");
+  GBinding *binding = g_object_bind_property_full (gtk_list_item_get_item (list_item), source_property,
+                                                   target, target_property,
+                                                   G_BINDING_SYNC_CREATE,
+                                                   transform, NULL, NULL, NULL);
 
-  switch (column)
+  /* Held, so that unbinding is safe whichever end went first. */
+  g_ptr_array_add (bindings, g_object_ref (binding));
+}
+
+static void
+bind_labelled_cell (GtkListItem *list_item,
+                    const char  *text_property,
+                    const char  *tooltip_property,
+                    gboolean     dash)
+{
+  GtkWidget *label = gtk_list_item_get_child (list_item);
+
+  bind_cell_property (list_item, text_property, label, "label", dash ? text_or_dash : NULL);
+  bind_cell_property (list_item, tooltip_property, label, "tooltip-text", NULL);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           gpointer                  user_data)
+{
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+
+  g_object_set_data_full (G_OBJECT (list_item), "sk-bindings",
+                          g_ptr_array_new_with_free_func (g_object_unref),
+                          (GDestroyNotify) g_ptr_array_unref);
+
+  switch ((Column) GPOINTER_TO_INT (user_data))
     {
     case COLUMN_SUBJECT:
-      render_text (child, row_get_name (row),
-                   certificate != NULL ? sk_certificate_get_subject (certificate) : row->sha256);
+      bind_labelled_cell (list_item, "name", "subject", FALSE);
       break;
 
     case COLUMN_EMAIL:
-      if (certificate != NULL)
-        text = g_strjoinv (", ", (char **) sk_certificate_get_emails (certificate));
-      render_text (child, text != NULL && text[0] != '\0' ? text : "—", text);
+      bind_labelled_cell (list_item, "emails", "emails", TRUE);
       break;
 
     case COLUMN_ISSUER:
-      render_text (child, certificate != NULL ? row->issuer_name : "—",
-                   certificate != NULL ? sk_certificate_get_issuer (certificate) : NULL);
+      bind_labelled_cell (list_item, "issuer-name", "issuer", TRUE);
       break;
 
     case COLUMN_VALID_TO:
-      if (certificate != NULL)
-        {
-          text = sk_certificate_format_date (sk_certificate_get_not_after (certificate));
-          tooltip = format_validity (certificate);
-        }
-      render_text (child, text != NULL ? text : "—", tooltip);
+      bind_labelled_cell (list_item, "valid-to", "validity", TRUE);
       break;
 
     case COLUMN_STATUS:
-      icon = row_get_status_icon (row, &css_class);
-      set_icon (GTK_IMAGE (gtk_widget_get_first_child (child)), icon, css_class);
-      gtk_label_set_text (GTK_LABEL (gtk_widget_get_last_child (child)), row_get_status_text (row));
-      gtk_widget_set_tooltip_text (child, row->sentence);
+      bind_cell_property (list_item, "status-icon", gtk_widget_get_first_child (child), "icon-name", NULL);
+      bind_cell_property (list_item, "status-css-class", gtk_widget_get_first_child (child), "css-classes",
+                          css_class_to_classes);
+      bind_cell_property (list_item, "status-text", gtk_widget_get_last_child (child), "label", NULL);
+      bind_cell_property (list_item, "sentence", child, "tooltip-text", NULL);
       break;
 
     case COLUMN_DEFAULT:
-      gtk_widget_set_visible (child, row->is_default);
-      gtk_widget_set_tooltip_text (child, row->is_default ? _("Messages are signed with this certificate") : NULL);
+      bind_cell_property (list_item, "is-default", child, "visible", NULL);
+      bind_cell_property (list_item, "is-default", child, "tooltip-text", default_to_tooltip);
       break;
 
     default:
@@ -1251,30 +1106,14 @@ render_cell (GtkListItem *list_item)
 }
 
 static void
-bind_cell (GtkSignalListItemFactory *factory,
-           GtkListItem              *list_item,
-           gpointer                  user_data)
-{
-  SkCertificateRow *row = gtk_list_item_get_item (list_item);
-  gulong handler;
-
-  g_object_set_data (G_OBJECT (list_item), "sk-column", user_data);
-  render_cell (list_item);
-
-  handler = g_signal_connect_object (row, "changed", G_CALLBACK (render_cell), list_item,
-                                     G_CONNECT_SWAPPED);
-  g_object_set_data (G_OBJECT (list_item), "sk-handler", GSIZE_TO_POINTER (handler));
-}
-
-static void
 unbind_cell (GtkSignalListItemFactory *factory,
              GtkListItem              *list_item,
              gpointer                  user_data)
 {
-  gulong handler = GPOINTER_TO_SIZE (g_object_steal_data (G_OBJECT (list_item), "sk-handler"));
+  g_autoptr(GPtrArray) bindings = g_object_steal_data (G_OBJECT (list_item), "sk-bindings");
 
-  if (handler != 0)
-    g_signal_handler_disconnect (gtk_list_item_get_item (list_item), handler);
+  for (guint i = 0; bindings != NULL && i < bindings->len; i++)
+    g_binding_unbind (g_ptr_array_index (bindings, i));
 }
 
 static void
@@ -1285,7 +1124,7 @@ set_column_factory (GtkColumnViewColumn *column,
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), GINT_TO_POINTER (kind));
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GINT_TO_POINTER (kind));
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), GINT_TO_POINTER (kind));
   gtk_column_view_column_set_factory (column, factory);
 }
 
