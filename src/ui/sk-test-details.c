@@ -11,6 +11,7 @@
 #include "core/sk-account-keyfile.h"
 
 #include "sk-test-details.h"
+#include "sk-widget-util.h"
 
 struct _SkTestDetails
 {
@@ -63,32 +64,6 @@ sk_test_side_dup_title (SkTestSide side,
   /* TRANSLATORS: %s is IMAP, POP3 or SMTP */
   return g_strdup_printf (side == SK_TEST_SIDE_INCOMING ? _("Incoming (%s)") : _("Outgoing (%s)"),
                           name);
-}
-
-char *
-sk_format_seconds (double seconds)
-{
-  /* TRANSLATORS: a duration in seconds, "0.12 s" */
-  return g_strdup_printf (_("%.2f s"), seconds);
-}
-
-/* Groups of four byte pairs, four groups a line: what a person compares
- * with what IT support reads out, a group at a time. */
-char *
-sk_format_fingerprint (const char *sha256)
-{
-  g_auto(GStrv) pairs = g_strsplit (sha256 != NULL ? sha256 : "", ":", -1);
-  g_autoptr(GString) text = g_string_new (NULL);
-  guint n_pairs = g_strv_length (pairs);
-
-  for (guint i = 0; i < n_pairs; i++)
-    {
-      if (i > 0)
-        g_string_append_c (text, i % 16 == 0 ? '\n' : i % 4 == 0 ? ' ' : ':');
-      g_string_append (text, pairs[i]);
-    }
-
-  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 char *
