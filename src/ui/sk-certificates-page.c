@@ -15,9 +15,9 @@
 
 #include "sk-certificate-password.h"
 #include "sk-certificate-row.h"
+#include "sk-certificate-summary.h"
 #include "sk-certificates-page.h"
 #include "sk-confirm-dialog.h"
-#include "sk-test-details.h"
 #include "sk-widget-util.h"
 
 static gboolean
@@ -78,15 +78,7 @@ struct _SkCertificatesPage
   GtkWidget           *details_box;
   GtkImage            *details_icon;
   GtkLabel            *details_sentence;
-  GtkWidget           *subject_title;
-  GtkLabel            *subject_label;
-  GtkWidget           *issuer_title;
-  GtkLabel            *issuer_label;
-  GtkWidget           *validity_title;
-  GtkLabel            *validity_label;
-  GtkWidget           *trust_title;
-  GtkLabel            *trust_label;
-  GtkLabel            *fingerprint_label;
+  SkCertificateSummary *details_summary;
   GtkWidget           *notice_box;
   GtkSpinner          *notice_spinner;
   GtkImage            *notice_icon;
@@ -226,21 +218,10 @@ update_actions (SkCertificatesPage *self)
 }
 
 static void
-set_detail (GtkWidget  *title,
-            GtkLabel   *label,
-            const char *text)
-{
-  gtk_widget_set_visible (title, text != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL);
-  gtk_label_set_text (label, text != NULL ? text : "");
-}
-
-static void
 update_details (SkCertificatesPage *self)
 {
   SkCertificateRow *row = get_selected_row (self);
   SkCertificate *certificate;
-  g_autofree char *fingerprint = NULL;
 
   gtk_widget_set_visible (self->details_box, row != NULL);
   if (row == NULL)
@@ -250,23 +231,15 @@ update_details (SkCertificatesPage *self)
             sk_certificate_row_get_status_css_class (row));
   gtk_label_set_text (self->details_sentence, sk_certificate_row_get_sentence (row));
 
-  fingerprint = sk_format_fingerprint (sk_certificate_row_get_sha256 (row));
-  gtk_label_set_text (self->fingerprint_label, fingerprint);
-
+  /* A certificate the store lost is known by its fingerprint alone. */
   certificate = sk_certificate_row_get_certificate (row);
-  if (certificate == NULL)
-    {
-      set_detail (self->subject_title, self->subject_label, NULL);
-      set_detail (self->issuer_title, self->issuer_label, NULL);
-      set_detail (self->validity_title, self->validity_label, NULL);
-      set_detail (self->trust_title, self->trust_label, NULL);
-      return;
-    }
-
-  set_detail (self->subject_title, self->subject_label, sk_certificate_get_subject (certificate));
-  set_detail (self->issuer_title, self->issuer_label, sk_certificate_get_issuer (certificate));
-  set_detail (self->validity_title, self->validity_label, sk_certificate_row_get_validity (row));
-  set_detail (self->trust_title, self->trust_label, sk_certificate_row_get_trust (row));
+  sk_certificate_summary_set_subject (self->details_summary,
+                                      certificate != NULL ? sk_certificate_get_subject (certificate) : NULL);
+  sk_certificate_summary_set_issuer (self->details_summary,
+                                     certificate != NULL ? sk_certificate_get_issuer (certificate) : NULL);
+  sk_certificate_summary_set_validity (self->details_summary, sk_certificate_row_get_validity (row));
+  sk_certificate_summary_set_issuer_check (self->details_summary, sk_certificate_row_get_trust (row));
+  sk_certificate_summary_set_sha256 (self->details_summary, sk_certificate_row_get_sha256 (row));
 }
 
 static void
@@ -1261,6 +1234,7 @@ sk_certificates_page_class_init (SkCertificatesPageClass *klass)
   object_class->dispose = sk_certificates_page_dispose;
   object_class->finalize = sk_certificates_page_finalize;
 
+  g_type_ensure (SK_TYPE_CERTIFICATE_SUMMARY);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/pl/skrzynka/Skrzynka/ui/sk-certificates-page.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -1277,15 +1251,7 @@ sk_certificates_page_class_init (SkCertificatesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, details_box);
   gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, details_icon);
   gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, details_sentence);
-  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, subject_title);
-  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, subject_label);
-  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, issuer_title);
-  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, issuer_label);
-  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, validity_title);
-  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, validity_label);
-  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, trust_title);
-  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, trust_label);
-  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, fingerprint_label);
+  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, details_summary);
   gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, notice_box);
   gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, notice_spinner);
   gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, notice_icon);

@@ -10,6 +10,7 @@
 
 #include "core/sk-account-keyfile.h"
 
+#include "sk-certificate-summary.h"
 #include "sk-test-details.h"
 #include "sk-widget-util.h"
 
@@ -231,6 +232,40 @@ add_row (GtkGrid    *grid,
   gtk_grid_attach (grid, value_label, 1, row, 1, 1);
 }
 
+/* Below the rows about the server, in their columns. */
+static void
+add_certificate (GtkGrid                 *grid,
+                 int                      row,
+                 const SkCertificateInfo *certificate)
+{
+  g_autoptr(GtkSizeGroup) titles = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+  g_autofree char *from = sk_format_date (certificate->not_before);
+  g_autofree char *until = sk_format_date (certificate->not_after);
+  g_autofree char *validity = g_strdup_printf (_("from %s to %s"), from, until);
+  SkCertificateSummary *summary = g_object_new (SK_TYPE_CERTIFICATE_SUMMARY,
+                                                "subject-title", _("Certificate issued to"),
+                                                "subject", certificate->subject,
+                                                "issuer", certificate->issuer,
+                                                "validity", validity,
+                                                "sha256", certificate->sha256,
+                                                "trusted", certificate->trusted ? _("Yes") : _("No"),
+                                                NULL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (grid));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      int column;
+
+      gtk_grid_query_child (grid, child, &column, NULL, NULL, NULL);
+      if (column == 0)
+        gtk_size_group_add_widget (titles, child);
+    }
+  sk_certificate_summary_align_titles (summary, titles);
+
+  gtk_grid_attach (grid, GTK_WIDGET (summary), 0, row, 2, 1);
+}
+
 static void
 show_side (SkTestDetails      *self,
            const SkSideResult *side)
@@ -257,18 +292,7 @@ show_side (SkTestDetails      *self,
     add_row (grid, row++, _("Last server reply"), side->server_reply, TRUE);
 
   if (certificate != NULL)
-    {
-      g_autofree char *from = sk_format_date (certificate->not_before);
-      g_autofree char *until = sk_format_date (certificate->not_after);
-      g_autofree char *validity = g_strdup_printf (_("from %s to %s"), from, until);
-      g_autofree char *fingerprint = sk_format_fingerprint (certificate->sha256);
-
-      add_row (grid, row++, _("Certificate issued to"), certificate->subject, FALSE);
-      add_row (grid, row++, _("Issued by"), certificate->issuer, FALSE);
-      add_row (grid, row++, _("Valid"), validity, FALSE);
-      add_row (grid, row++, _("Fingerprint (SHA-256)"), fingerprint, TRUE);
-      add_row (grid, row++, _("Trusted"), certificate->trusted ? _("Yes") : _("No"), FALSE);
-    }
+    add_certificate (grid, row++, certificate);
   else
     {
       add_row (grid, row++, _("Certificate"), _("None: no secure connection was made."), FALSE);

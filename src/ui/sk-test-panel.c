@@ -12,6 +12,7 @@
 #include "core/sk-connection-test.h"
 #include "core/sk-test-message.h"
 
+#include "sk-certificate-summary.h"
 #include "sk-certificates-page.h"
 #include "sk-test-details.h"
 #include "sk-test-panel.h"
@@ -57,10 +58,7 @@ struct _SkTestPanel
   GtkImage       *result_icon;
   GtkLabel       *result_label;
   GtkWidget      *trust_frame;
-  GtkLabel       *trust_subject;
-  GtkLabel       *trust_issuer;
-  GtkLabel       *trust_validity;
-  GtkLabel       *trust_fingerprint;
+  SkCertificateSummary *trust_summary;
   GtkWidget      *trust_button;
 
   SkAccount      *account;
@@ -526,7 +524,6 @@ show_certificate_to_trust (SkTestPanel *self)
   g_autofree char *from = NULL;
   g_autofree char *until = NULL;
   g_autofree char *validity = NULL;
-  g_autofree char *fingerprint = NULL;
 
   for (guint side = 0; side < SK_N_TEST_SIDES && shown == NULL; side++)
     if (self->trust_sides[side])
@@ -537,15 +534,14 @@ show_certificate_to_trust (SkTestPanel *self)
 
   certificate = shown->certificate;
 
-  gtk_label_set_text (self->trust_subject, certificate->subject);
-  gtk_label_set_text (self->trust_issuer, certificate->issuer);
   from = sk_format_date (certificate->not_before);
   until = sk_format_date (certificate->not_after);
   /* TRANSLATORS: a certificate's validity, "from 2024-01-01 to 2025-01-01" */
   validity = g_strdup_printf (_("from %s to %s"), from, until);
-  gtk_label_set_text (self->trust_validity, validity);
-  fingerprint = sk_format_fingerprint (certificate->sha256);
-  gtk_label_set_text (self->trust_fingerprint, fingerprint);
+  sk_certificate_summary_set_subject (self->trust_summary, certificate->subject);
+  sk_certificate_summary_set_issuer (self->trust_summary, certificate->issuer);
+  sk_certificate_summary_set_validity (self->trust_summary, validity);
+  sk_certificate_summary_set_sha256 (self->trust_summary, certificate->sha256);
 }
 
 /* The first failing side that names a step of the Gmail guide decides
@@ -1089,6 +1085,7 @@ sk_test_panel_class_init (SkTestPanelClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (SK_TYPE_CERTIFICATE_SUMMARY);
   g_type_ensure (SK_TYPE_TEST_STEPS);
 
   signals[STARTED] =
@@ -1117,10 +1114,7 @@ sk_test_panel_class_init (SkTestPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SkTestPanel, result_icon);
   gtk_widget_class_bind_template_child (widget_class, SkTestPanel, result_label);
   gtk_widget_class_bind_template_child (widget_class, SkTestPanel, trust_frame);
-  gtk_widget_class_bind_template_child (widget_class, SkTestPanel, trust_subject);
-  gtk_widget_class_bind_template_child (widget_class, SkTestPanel, trust_issuer);
-  gtk_widget_class_bind_template_child (widget_class, SkTestPanel, trust_validity);
-  gtk_widget_class_bind_template_child (widget_class, SkTestPanel, trust_fingerprint);
+  gtk_widget_class_bind_template_child (widget_class, SkTestPanel, trust_summary);
   gtk_widget_class_bind_template_child (widget_class, SkTestPanel, trust_button);
   gtk_widget_class_bind_template_callback (widget_class, test_clicked);
   gtk_widget_class_bind_template_callback (widget_class, send_clicked);
