@@ -6,14 +6,11 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include <glib/gi18n.h>
 
 #include "core/sk-certificate-store.h"
-#include "core/sk-secret.h"
 
-#include "sk-certificate-password.h"
+#include "sk-certificate-import.h"
 #include "sk-certificate-row.h"
 #include "sk-certificate-summary.h"
 #include "sk-certificates-page.h"
@@ -28,20 +25,6 @@ same_fingerprint (const char *a,
 }
 
 /* The page */
-
-/* An import under way.  Its callbacks keep the page alive but touch it only
- * while the import is still the page's current one: once the page is
- * disposed (the dialog closed), they leave it alone. */
-typedef struct
-{
-  SkCertificatesPage    *self;
-  GCancellable          *cancellable;
-  char                  *file_name;    /* as the person knows it */
-  GBytes                *data;
-  SkCertificatePassword *prompt;
-  SkCertificate         *certificate;
-  gboolean               was_stored;   /* in the store before this import */
-} Import;
 
 typedef enum
 {
@@ -89,7 +72,7 @@ struct _SkCertificatesPage
   GPtrArray           *imported;       /* fingerprints this page put into the store */
   GtkNativeDialog     *chooser;
   SkConfirmDialog     *remove_dialog;
-  Import              *import;         /* the one under way, or NULL */
+  GCancellable        *import;         /* the import under way's, or NULL */
 };
 
 static void sk_certificates_page_iface_init (SkAccountPageInterface *iface);
@@ -314,198 +297,25 @@ set_fingerprints (SkCertificatesPage *self,
 /* Importing */
 
 static void
-import_clear (Import *import)
-{
-  g_object_unref (import->self);
-  g_object_unref (import->cancellable);
-  g_free (import->file_name);
-  g_clear_pointer (&import->data, g_bytes_unref);
-  g_clear_object (&import->certificate);
-}
-
-static void
-import_unref (gpointer data)
-{
-  g_rc_box_release_full (data, (GDestroyNotify) import_clear);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Import, import_unref)
-
-static void
-import_closure_unref (gpointer  data,
-                      GClosure *closure)
-{
-  import_unref (data);
-}
-
-static gboolean
-import_is_current (Import *import)
-{
-  return import->self->import == import && !g_cancellable_is_cancelled (import->cancellable);
-}
-
-static void
-close_prompt (Import *import)
-{
-  SkCertificatePassword *prompt = import->prompt;
-
-  if (prompt == NULL)
-    return;
-
-  g_object_remove_weak_pointer (G_OBJECT (prompt), (gpointer *) &import->prompt);
-  import->prompt = NULL;
-  gtk_window_destroy (GTK_WINDOW (prompt));
-}
-
-static void
 end_import (SkCertificatesPage *self)
 {
-  Import *import = self->import;
-
-  if (import == NULL)
-    return;
-
-  close_prompt (import);
-  self->import = NULL;
-  import_unref (import);
+  g_clear_object (&self->import);
   update_actions (self);
 }
 
 static void
-fail_import (SkCertificatesPage *self,
-             const char         *message)
+add_to_account (SkCertificatesPage *self,
+                SkCertificate      *certificate,
+                gboolean            added)
 {
-  end_import (self);
-  set_notice (self, NOTICE_ERROR, message);
-}
-
-/* The file's bytes may hold a private key in the clear (PEM): they are
- * wiped when the last reference goes. */
-typedef struct
-{
-  char  *data;
-  gsize  length;
-} Contents;
-
-static void
-contents_free (gpointer data)
-{
-  Contents *contents = data;
-
-  explicit_bzero (contents->data, contents->length);
-  g_free (contents->data);
-  g_free (contents);
-}
-
-static GBytes *
-contents_to_bytes (char  *data,
-                   gsize  length)
-{
-  Contents *contents = g_new (Contents, 1);
-
-  contents->data = data;
-  contents->length = length;
-  return g_bytes_new_with_free_func (data, length, contents_free, contents);
-}
-
-typedef struct
-{
-  GBytes *data;
-  char   *password;
-} Parse;
-
-static void
-parse_free (Parse *parse)
-{
-  g_bytes_unref (parse->data);
-  sk_secret_free (parse->password);
-  g_free (parse);
-}
-
-/* PKCS#12 keys are derived with thousands of rounds: not on the main loop. */
-static void
-parse_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  Parse *parse = task_data;
-  GError *error = NULL;
-  SkCertificate *certificate = sk_certificate_new_from_bytes (parse->data, parse->password, &error);
-
-  if (certificate == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, certificate, g_object_unref);
-}
-
-static void parse (Import     *import,
-                   const char *password);
-
-static void
-password_submitted (SkCertificatePassword *prompt,
-                    const char            *password,
-                    Import                *import)
-{
-  if (import_is_current (import))
-    parse (import, password);
-}
-
-static void
-password_cancelled (SkCertificatePassword *prompt,
-                    Import                *import)
-{
-  SkCertificatesPage *self = import->self;
-
-  if (!import_is_current (import))
-    return;
-
-  end_import (self);
-  set_notice (self, NOTICE_NONE, NULL);
-}
-
-static void
-ask_password (Import *import)
-{
-  SkCertificatesPage *self = import->self;
-  GtkRoot *root;
-  g_autofree char *waiting = NULL;
-
-  /* Asked already: that password was wrong. */
-  if (import->prompt != NULL)
-    {
-      sk_certificate_password_reject (import->prompt);
-      return;
-    }
-
-  root = gtk_widget_get_root (GTK_WIDGET (self));
-  import->prompt = sk_certificate_password_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                import->file_name);
-  g_object_add_weak_pointer (G_OBJECT (import->prompt), (gpointer *) &import->prompt);
-  g_signal_connect_data (import->prompt, "submitted", G_CALLBACK (password_submitted),
-                         g_rc_box_acquire (import), import_closure_unref, 0);
-  g_signal_connect_data (import->prompt, "cancelled", G_CALLBACK (password_cancelled),
-                         g_rc_box_acquire (import), import_closure_unref, 0);
-
-  /* TRANSLATORS: %s is the name of the certificate file */
-  waiting = g_strdup_printf (_("Waiting for the password of “%s”…"), import->file_name);
-  set_notice (self, NOTICE_BUSY, waiting);
-  gtk_window_present (GTK_WINDOW (import->prompt));
-}
-
-static void
-add_to_account (Import *import)
-{
-  SkCertificatesPage *self = import->self;
-  const char *sha256 = sk_certificate_get_sha256 (import->certificate);
+  const char *sha256 = sk_certificate_get_sha256 (certificate);
   const char * const *listed = sk_account_get_certificates (self->account);
   /* The default may be one that was removed since. */
   gboolean has_default = is_listed (self->account, sk_account_get_default_certificate (self->account));
   g_autoptr(GPtrArray) sha256s = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *done = NULL;
 
-  if (!import->was_stored &&
-      !g_ptr_array_find_with_equal_func (self->imported, sha256, g_str_equal, NULL))
+  if (added && !g_ptr_array_find_with_equal_func (self->imported, sha256, g_str_equal, NULL))
     g_ptr_array_add (self->imported, g_strdup (sha256));
 
   for (guint i = 0; listed[i] != NULL; i++)
@@ -520,204 +330,89 @@ add_to_account (Import *import)
   select_fingerprint (self, sha256);
   /* TRANSLATORS: %s is whose certificate it is, "Jan Kowalski" */
   done = g_strdup_printf (_("Imported the certificate of %s."),
-                          sk_certificate_get_display_name (import->certificate));
-  end_import (self);
+                          sk_certificate_get_display_name (certificate));
   set_notice (self, NOTICE_DONE, done);
 }
 
 static void
-forgotten (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!sk_certificate_store_remove_finish (result, &error))
-    g_warning ("A certificate imported into a closed dialog could not be removed: %s",
-               error->message);
-
-  if (user_data != NULL)
-    g_application_release (user_data);
-}
-
-static void
-stored (GObject      *source,
-        GAsyncResult *result,
-        gpointer      user_data)
-{
-  g_autoptr(Import) import = user_data;
-  g_autoptr(GError) error = NULL;
-  GApplication *application = g_application_get_default ();
-  gboolean ok = sk_certificate_store_add_finish (result, &error);
-  g_autofree char *message = NULL;
-
-  if (!import_is_current (import))
-    {
-      /* The dialog closed meanwhile: a certificate new to the store now
-       * belongs to no account, and its key must not stay behind. */
-      if (ok && !import->was_stored)
-        {
-          if (application != NULL)
-            g_application_hold (application);
-          sk_certificate_store_remove_async (sk_certificate_get_sha256 (import->certificate),
-                                             NULL, forgotten, application);
-        }
-    }
-  else if (!ok && g_error_matches (error, SK_SECRET_ERROR, SK_SECRET_ERROR_NO_KEYRING))
-    {
-      fail_import (import->self,
-                   _("The certificate was not imported: its private key can only be kept in "
-                     "the desktop’s keyring, and no keyring is running."));
-    }
-  else if (!ok)
-    {
-      message = g_strdup_printf (_("The certificate could not be saved: %s"), error->message);
-      fail_import (import->self, message);
-    }
-  else
-    {
-      add_to_account (import);
-    }
-
-  if (application != NULL)
-    g_application_release (application);
-}
-
-static void
-store_certificate (Import *import)
-{
-  SkCertificatesPage *self = import->self;
-  const char *sha256 = sk_certificate_get_sha256 (import->certificate);
-  g_autoptr(SkCertificate) stored_already = NULL;
-  GApplication *application;
-
-  if (is_listed (self->account, sha256))
-    {
-      select_fingerprint (self, sha256);
-      end_import (self);
-      set_notice (self, NOTICE_INFO, _("This certificate is already in the list."));
-      return;
-    }
-
-  /* Another account may use it: a copy with its private key is not
-   * replaced by one without. */
-  stored_already = sk_certificate_store_lookup (sha256, NULL);
-  import->was_stored = stored_already != NULL;
-  if (stored_already != NULL &&
-      (sk_certificate_has_private_key (stored_already) ||
-       !sk_certificate_has_private_key (import->certificate)))
-    {
-      add_to_account (import);
-      return;
-    }
-
-  set_notice (self, NOTICE_BUSY, _("Saving the certificate…"));
-
-  /* Not cancelled with the page: once written, the files must either join
-   * the account or be removed again (see stored()), and the application
-   * stays until then. */
-  application = g_application_get_default ();
-  if (application != NULL)
-    g_application_hold (application);
-  sk_certificate_store_add_async (import->certificate, NULL, stored, g_rc_box_acquire (import));
-}
-
-static void
-parsed (GObject      *source,
-        GAsyncResult *result,
-        gpointer      user_data)
-{
-  g_autoptr(Import) import = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SkCertificate) certificate = g_task_propagate_pointer (G_TASK (result), &error);
-  g_autofree char *message = NULL;
-
-  if (!import_is_current (import))
-    return;
-
-  if (g_error_matches (error, SK_CERTIFICATE_ERROR, SK_CERTIFICATE_ERROR_BAD_PASSWORD))
-    {
-      ask_password (import);
-      return;
-    }
-
-  if (certificate == NULL)
-    {
-      /* TRANSLATORS: %s is the file's name, then why it cannot be read */
-      message = g_strdup_printf (_("“%s” could not be imported. %s"), import->file_name, error->message);
-      fail_import (import->self, message);
-      return;
-    }
-
-  close_prompt (import);
-  import->certificate = g_steal_pointer (&certificate);
-  store_certificate (import);
-}
-
-static void
-parse (Import     *import,
-       const char *password)
-{
-  g_autoptr(GTask) task = g_task_new (NULL, import->cancellable, parsed, g_rc_box_acquire (import));
-  Parse *data = g_new0 (Parse, 1);
-
-  data->data = g_bytes_ref (import->data);
-  data->password = g_strdup (password);
-  g_task_set_task_data (task, data, (GDestroyNotify) parse_free);
-  g_task_run_in_thread (task, parse_thread);
-}
-
-static void
-file_loaded (GObject      *source,
+imported_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  g_autoptr(Import) import = user_data;
+  g_autoptr(SkCertificatesPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-  char *contents = NULL;
-  gsize length = 0;
+  gboolean added = FALSE;
+  g_autoptr(SkCertificate) certificate = sk_certificate_import_finish (result, &added, &error);
 
-  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
-    {
-      if (!import_is_current (import))
-        return;
-
-      /* TRANSLATORS: %s is the file's name, then why it cannot be read */
-      message = g_strdup_printf (_("The file “%s” could not be read: %s"),
-                                 import->file_name, error->message);
-      fail_import (import->self, message);
-      return;
-    }
-
-  import->data = contents_to_bytes (contents, length);
-  if (!import_is_current (import))
+  /* Cancelled with the page, which has let go of the import. */
+  if (self->import == NULL)
     return;
 
-  /* Most files are tried without a password first: PEM needs none, and a
-   * PKCS#12 that does says so. */
-  parse (import, NULL);
+  end_import (self);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      set_notice (self, NOTICE_NONE, NULL);
+    }
+  else if (certificate == NULL)
+    {
+      set_notice (self, NOTICE_ERROR, error->message);
+    }
+  else if (is_listed (self->account, sk_certificate_get_sha256 (certificate)))
+    {
+      select_fingerprint (self, sk_certificate_get_sha256 (certificate));
+      set_notice (self, NOTICE_INFO, _("This certificate is already in the list."));
+    }
+  else
+    {
+      add_to_account (self, certificate, added);
+    }
+}
+
+static void
+import_progress_cb (SkCertificateImportPhase  phase,
+                    const char               *file_name,
+                    gpointer                  user_data)
+{
+  SkCertificatesPage *self = user_data;
+  g_autofree char *waiting = NULL;
+
+  switch (phase)
+    {
+    case SK_CERTIFICATE_IMPORT_ASKING:
+      /* TRANSLATORS: %s is the name of the certificate file */
+      waiting = g_strdup_printf (_("Waiting for the password of “%s”…"), file_name);
+      set_notice (self, NOTICE_BUSY, waiting);
+      break;
+
+    case SK_CERTIFICATE_IMPORT_SAVING:
+    default:
+      set_notice (self, NOTICE_BUSY, _("Saving the certificate…"));
+      break;
+    }
 }
 
 static void
 start_import (SkCertificatesPage *self,
               GFile              *file)
 {
-  Import *import = g_rc_box_new0 (Import);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   g_autofree char *basename = g_file_get_basename (file);
+  g_autofree char *file_name = g_filename_display_name (basename);
   g_autofree char *busy = NULL;
 
-  import->self = g_object_ref (self);
-  import->cancellable = g_cancellable_new ();
-  import->file_name = g_filename_display_name (basename);
-  self->import = import;
+  self->import = g_cancellable_new ();
   update_actions (self);
 
   /* TRANSLATORS: %s is the name of the certificate file */
-  busy = g_strdup_printf (_("Importing “%s”…"), import->file_name);
+  busy = g_strdup_printf (_("Importing “%s”…"), file_name);
   set_notice (self, NOTICE_BUSY, busy);
 
-  g_file_load_contents_async (file, import->cancellable, file_loaded, g_rc_box_acquire (import));
+  sk_certificate_import_async (file,
+                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                               sk_account_get_certificates (self->account),
+                               import_progress_cb, g_object_ref (self), g_object_unref,
+                               self->import, imported_cb, g_object_ref (self));
 }
 
 static void
@@ -1186,8 +881,9 @@ sk_certificates_page_dispose (GObject *object)
 
   if (self->import != NULL)
     {
-      g_cancellable_cancel (self->import->cancellable);
-      end_import (self);
+      g_autoptr(GCancellable) import = g_steal_pointer (&self->import);
+
+      g_cancellable_cancel (import);
     }
 
   if (self->chooser != NULL)
