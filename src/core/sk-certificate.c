@@ -668,6 +668,104 @@ sk_certificate_new_from_file (const char  *path,
   return self;
 }
 
+typedef struct
+{
+  char  *data;
+  gsize  length;
+} Contents;
+
+static void
+contents_free (gpointer data)
+{
+  Contents *contents = data;
+
+  explicit_bzero (contents->data, contents->length);
+  g_free (contents->data);
+  g_free (contents);
+}
+
+GBytes *
+sk_certificate_contents_new_take (char  *data,
+                                  gsize  length)
+{
+  Contents *contents;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  contents = g_new (Contents, 1);
+  contents->data = data;
+  contents->length = length;
+  return g_bytes_new_with_free_func (data, length, contents_free, contents);
+}
+
+typedef struct
+{
+  GBytes *data;
+  char   *password;
+} Parse;
+
+static void
+parse_free (Parse *parse)
+{
+  g_bytes_unref (parse->data);
+  if (parse->password != NULL)
+    explicit_bzero (parse->password, strlen (parse->password));
+  g_free (parse->password);
+  g_free (parse);
+}
+
+static void
+parse_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  Parse *parse = task_data;
+  GError *error = NULL;
+  SkCertificate *certificate = sk_certificate_new_from_bytes (parse->data, parse->password, &error);
+
+  if (certificate == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, certificate, g_object_unref);
+}
+
+void
+sk_certificate_new_from_bytes_async (GBytes              *data,
+                                     const char          *password,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Parse *parse;
+
+  g_return_if_fail (data != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sk_certificate_new_from_bytes_async);
+  /* A certificate read after the caller gave up is of no use to it. */
+  g_task_set_return_on_cancel (task, TRUE);
+
+  parse = g_new0 (Parse, 1);
+  parse->data = g_bytes_ref (data);
+  parse->password = g_strdup (password);
+  g_task_set_task_data (task, parse, (GDestroyNotify) parse_free);
+  g_task_run_in_thread (task, parse_thread);
+}
+
+SkCertificate *
+sk_certificate_new_from_bytes_finish (GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sk_certificate_new_from_bytes_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* Accessors */
 
 const char *

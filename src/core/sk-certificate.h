@@ -53,6 +53,23 @@ SkCertificate  *sk_certificate_new_from_bytes   (GBytes         *data,
 SkCertificate  *sk_certificate_new_from_file    (const char     *path,
                                                  const char     *password,
                                                  GError        **error);
+/* sk_certificate_new_from_bytes() in a thread: PKCS#12 keys are derived
+ * with thousands of rounds.  Keeps a reference to data and a copy of
+ * password, wiped when done. */
+void            sk_certificate_new_from_bytes_async  (GBytes              *data,
+                                                      const char          *password,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+/* The certificate (transfer full), or NULL with the error of
+ * sk_certificate_new_from_bytes() or G_IO_ERROR_CANCELLED. */
+SkCertificate  *sk_certificate_new_from_bytes_finish (GAsyncResult        *result,
+                                                      GError             **error);
+/* The contents of a certificate file, which may hold a private key in the
+ * clear (PEM): takes data (from g_malloc) and wipes it when the last
+ * reference goes. */
+GBytes         *sk_certificate_contents_new_take     (char                *data,
+                                                      gsize                length);
 /* Takes references; key and chain may be NULL. */
 SkCertificate  *sk_certificate_new_from_x509    (X509           *cert,
                                                  EVP_PKEY       *key,

@@ -200,7 +200,7 @@ revalidate (SkAccountDialog *self)
   /* Every page, not just the first with a problem: each marks its fields. */
   for (guint i = 0; i < N_PAGES; i++)
     {
-      gboolean page_valid = sk_account_page_validate (SK_ACCOUNT_PAGE (get_page (self, i)), problems);
+      gboolean page_valid = sk_account_page_show_problems (SK_ACCOUNT_PAGE (get_page (self, i)), problems);
 
       gtk_widget_set_visible (get_warning (self, i), !page_valid);
       if (page_valid)
@@ -216,12 +216,6 @@ revalidate (SkAccountDialog *self)
 
   self->valid = valid;
   update_buttons (self);
-}
-
-static void
-page_changed (SkAccountDialog *self)
-{
-  revalidate (self);
 }
 
 static void
@@ -396,6 +390,29 @@ note_secret_error (SkAccountDialog *self,
     self->secret_error = g_strdup (error->message);
 }
 
+/* The password stored under role, whether or not the account uses it now:
+ * a separate SMTP password is kept while its box is unticked. */
+static const char *
+get_secret (SkAccount    *account,
+            SkSecretRole  role)
+{
+  if (role == SK_SECRET_INCOMING)
+    return sk_account_get_password (account);
+
+  return sk_account_get_outgoing_password (account);
+}
+
+static void
+set_secret (SkAccount    *account,
+            SkSecretRole  role,
+            const char   *password)
+{
+  if (role == SK_SECRET_INCOMING)
+    sk_account_set_password (account, password);
+  else
+    sk_account_set_outgoing_password (account, password);
+}
+
 static void
 password_looked_up (SkAccountDialog *self,
                     SkSecretRole     role,
@@ -403,11 +420,6 @@ password_looked_up (SkAccountDialog *self,
 {
   g_autoptr(GError) error = NULL;
   char *password = sk_secret_lookup_finish (result, &error);
-  gboolean incoming = role == SK_SECRET_INCOMING;
-  const char *(*get) (SkAccount *) = incoming ? sk_account_get_password
-                                              : sk_account_get_outgoing_password;
-  void (*set) (SkAccount *, const char *) = incoming ? sk_account_set_password
-                                                     : sk_account_set_outgoing_password;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       g_cancellable_is_cancelled (self->cancellable))
@@ -422,10 +434,10 @@ password_looked_up (SkAccountDialog *self,
   if (password != NULL)
     {
       /* Whatever the person typed meanwhile wins over the saved password. */
-      if (g_strcmp0 (get (self->account), get (self->snapshot)) == 0)
-        set (self->account, password);
+      if (g_strcmp0 (get_secret (self->account, role), get_secret (self->snapshot, role)) == 0)
+        set_secret (self->account, role, password);
       /* A password that was there all along is not a change to ask about. */
-      set (self->snapshot, password);
+      set_secret (self->snapshot, role, password);
       sk_secret_free (password);
     }
 
@@ -503,8 +515,7 @@ forget_certificates_unsaved (SkAccountDialog *self)
 static const char *
 get_outgoing_password_to_keep (SkAccountDialog *self)
 {
-  if (sk_account_get_outgoing_auth (self->account) &&
-      !sk_account_get_outgoing_same_login (self->account))
+  if (sk_account_get_outgoing_login (self->account) == SK_OUTGOING_LOGIN_OWN)
     return sk_account_get_outgoing_password (self->account);
 
   return NULL;
@@ -929,7 +940,6 @@ sk_account_dialog_class_init (SkAccountDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SkAccountDialog, close_button);
   gtk_widget_class_bind_template_child (widget_class, SkAccountDialog, guide_button);
   gtk_widget_class_bind_template_child (widget_class, SkAccountDialog, guide);
-  gtk_widget_class_bind_template_callback (widget_class, page_changed);
   gtk_widget_class_bind_template_callback (widget_class, ok_clicked);
   gtk_widget_class_bind_template_callback (widget_class, cancel_clicked);
   gtk_widget_class_bind_template_callback (widget_class, close_clicked);

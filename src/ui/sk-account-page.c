@@ -8,22 +8,9 @@
 
 G_DEFINE_INTERFACE (SkAccountPage, sk_account_page, GTK_TYPE_WIDGET)
 
-enum {
-  CHANGED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
 static void
 sk_account_page_default_init (SkAccountPageInterface *iface)
 {
-  signals[CHANGED] =
-    g_signal_new ("changed",
-                  G_TYPE_FROM_INTERFACE (iface),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 0);
 }
 
 void
@@ -37,21 +24,13 @@ sk_account_page_set_account (SkAccountPage *self,
 }
 
 gboolean
-sk_account_page_validate (SkAccountPage *self,
-                          GPtrArray     *problems)
+sk_account_page_show_problems (SkAccountPage *self,
+                               GPtrArray     *problems)
 {
   g_return_val_if_fail (SK_IS_ACCOUNT_PAGE (self), FALSE);
   g_return_val_if_fail (problems != NULL, FALSE);
 
-  return SK_ACCOUNT_PAGE_GET_IFACE (self)->validate (self, problems);
-}
-
-void
-sk_account_page_changed (SkAccountPage *self)
-{
-  g_return_if_fail (SK_IS_ACCOUNT_PAGE (self));
-
-  g_signal_emit (self, signals[CHANGED], 0);
+  return SK_ACCOUNT_PAGE_GET_IFACE (self)->show_problems (self, problems);
 }
 
 const char *

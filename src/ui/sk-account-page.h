@@ -19,24 +19,21 @@ struct _SkAccountPageInterface
   GTypeInterface parent_iface;
 
   /* The page edits account in place (the dialog hands it a copy). */
-  void     (*set_account) (SkAccountPage *self,
-                           SkAccount     *account);
+  void     (*set_account)   (SkAccountPage *self,
+                             SkAccount     *account);
   /* Marks and explains, next to its fields, the problems that belong to this
-   * page (problems holds SkProblem), clears the marks of fields that are now
-   * right, and returns TRUE when the page has no problem left, including any
-   * it knows of itself (such as an unconfirmed choice). */
-  gboolean (*validate)    (SkAccountPage *self,
-                           GPtrArray     *problems);
+   * page (problems holds SkProblem, found by the account's own validation),
+   * clears the marks of fields that are now right, and returns TRUE when the
+   * page shows no problem, including any it knows of itself (such as an
+   * unconfirmed choice).  The dialog calls it whenever the account changes. */
+  gboolean (*show_problems) (SkAccountPage *self,
+                             GPtrArray     *problems);
 };
 
-/* Signal "changed": the page changed the account or its own state; the
- * dialog validates again. */
-
-void     sk_account_page_set_account (SkAccountPage *self,
-                                      SkAccount     *account);
-gboolean sk_account_page_validate    (SkAccountPage *self,
-                                      GPtrArray     *problems);
-void     sk_account_page_changed     (SkAccountPage *self);
+void     sk_account_page_set_account   (SkAccountPage *self,
+                                        SkAccount     *account);
+gboolean sk_account_page_show_problems (SkAccountPage *self,
+                                        GPtrArray     *problems);
 
 /* Helpers for pages. */
 

@@ -6,104 +6,16 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include <glib/gi18n.h>
 
 #include "core/sk-certificate-store.h"
-#include "core/sk-format.h"
-#include "core/sk-secret.h"
 
-#include "sk-certificate-password.h"
+#include "sk-certificate-import.h"
+#include "sk-certificate-row.h"
+#include "sk-certificate-summary.h"
 #include "sk-certificates-page.h"
 #include "sk-confirm-dialog.h"
-#include "sk-test-details.h"
 #include "sk-widget-util.h"
-
-/* One line of the list: a fingerprint the account names, and the stored
- * certificate it stands for, or none when the store has lost its file. */
-#define SK_TYPE_CERTIFICATE_ROW (sk_certificate_row_get_type ())
-
-G_DECLARE_FINAL_TYPE (SkCertificateRow, sk_certificate_row, SK, CERTIFICATE_ROW, GObject)
-
-struct _SkCertificateRow
-{
-  GObject              parent_instance;
-
-  char                *sha256;
-  SkCertificate       *certificate;  /* NULL: not readable from the store */
-  char                *missing;      /* why not, when so */
-  char                *issuer_name;
-  SkCertificateStatus  status;
-  char                *sentence;     /* the status, or what is missing, said in full */
-  gboolean             is_default;
-  char                *trust;        /* what checking the issuer said; NULL until asked */
-};
-
-G_DEFINE_FINAL_TYPE (SkCertificateRow, sk_certificate_row, G_TYPE_OBJECT)
-
-enum {
-  ROW_CHANGED,
-  N_ROW_SIGNALS
-};
-
-static guint row_signals[N_ROW_SIGNALS];
-
-static void
-sk_certificate_row_finalize (GObject *object)
-{
-  SkCertificateRow *row = SK_CERTIFICATE_ROW (object);
-
-  g_free (row->sha256);
-  g_clear_object (&row->certificate);
-  g_free (row->missing);
-  g_free (row->issuer_name);
-  g_free (row->sentence);
-  g_free (row->trust);
-
-  G_OBJECT_CLASS (sk_certificate_row_parent_class)->finalize (object);
-}
-
-static void
-sk_certificate_row_class_init (SkCertificateRowClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = sk_certificate_row_finalize;
-
-  /* The status or the default mark changed: the cells draw it again. */
-  row_signals[ROW_CHANGED] =
-    g_signal_new ("changed",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 0);
-}
-
-static void
-sk_certificate_row_init (SkCertificateRow *row)
-{
-}
-
-static SkCertificateRow *
-row_new (const char *sha256)
-{
-  SkCertificateRow *row = g_object_new (SK_TYPE_CERTIFICATE_ROW, NULL);
-  g_autoptr(GError) error = NULL;
-
-  row->sha256 = g_strdup (sha256);
-  row->certificate = sk_certificate_store_lookup (sha256, &error);
-  if (row->certificate != NULL)
-    row->issuer_name = g_strdup (sk_certificate_get_issuer_display_name (row->certificate));
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    row->missing = g_strdup (_("The file of this certificate is missing from this computer. "
-                               "Remove it from the list and import the certificate again."));
-  else
-    /* TRANSLATORS: %s says why the file could not be read */
-    row->missing = g_strdup_printf (_("The file of this certificate cannot be read (%s). "
-                                      "Remove it from the list and import the certificate again."),
-                                    error->message);
-
-  return row;
-}
 
 static gboolean
 same_fingerprint (const char *a,
@@ -112,109 +24,7 @@ same_fingerprint (const char *a,
   return a != NULL && b != NULL && a[0] != '\0' && g_ascii_strcasecmp (a, b) == 0;
 }
 
-/* The status counts against the address as typed on tab 1 now. */
-static void
-row_update (SkCertificateRow *row,
-            const char       *email,
-            const char       *default_sha256)
-{
-  gboolean is_default = same_fingerprint (row->sha256, default_sha256);
-  SkCertificateStatus status = row->status;
-  g_autofree char *sentence = NULL;
-
-  if (row->certificate != NULL)
-    {
-      status = sk_certificate_get_status (row->certificate, email, NULL);
-      sentence = sk_certificate_describe_status (row->certificate, status);
-    }
-  else
-    {
-      sentence = g_strdup (row->missing);
-    }
-
-  if (is_default == row->is_default && status == row->status &&
-      g_strcmp0 (sentence, row->sentence) == 0)
-    return;
-
-  row->is_default = is_default;
-  row->status = status;
-  g_free (row->sentence);
-  row->sentence = g_steal_pointer (&sentence);
-  g_signal_emit (row, row_signals[ROW_CHANGED], 0);
-}
-
-/* The status in a word or two, for the column, and its icon. */
-static const char *
-row_get_status_text (SkCertificateRow *row)
-{
-  if (row->certificate == NULL)
-    return _("File missing");
-
-  switch (row->status)
-    {
-    case SK_CERTIFICATE_STATUS_VALID:
-      return _("Valid");
-    case SK_CERTIFICATE_STATUS_NO_PRIVATE_KEY:
-      return _("No private key");
-    case SK_CERTIFICATE_STATUS_EXPIRED:
-      return _("Expired");
-    case SK_CERTIFICATE_STATUS_NOT_YET_VALID:
-      return _("Not yet valid");
-    case SK_CERTIFICATE_STATUS_NOT_FOR_EMAIL:
-      return _("Not for e-mail");
-    case SK_CERTIFICATE_STATUS_ADDRESS_MISMATCH:
-      return _("Different address");
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-/* Warnings for what may still come right (a date ahead, an address that
- * can be changed on tab 1); errors for what never will. */
-static const char *
-row_get_status_icon (SkCertificateRow *row,
-                     const char      **css_class)
-{
-  if (row->certificate != NULL && row->status == SK_CERTIFICATE_STATUS_VALID)
-    {
-      *css_class = "success-icon";
-      return "emblem-ok-symbolic";
-    }
-
-  if (row->certificate != NULL &&
-      (row->status == SK_CERTIFICATE_STATUS_NOT_YET_VALID ||
-       row->status == SK_CERTIFICATE_STATUS_ADDRESS_MISMATCH))
-    {
-      *css_class = "warning-icon";
-      return "dialog-warning-symbolic";
-    }
-
-  *css_class = "error-icon";
-  return "dialog-error-symbolic";
-}
-
-static const char *
-row_get_name (SkCertificateRow *row)
-{
-  return row->certificate != NULL ? sk_certificate_get_display_name (row->certificate)
-                                  : _("Missing certificate");
-}
-
 /* The page */
-
-/* An import under way.  Its callbacks keep the page alive but touch it only
- * while the import is still the page's current one: once the page is
- * disposed (the dialog closed), they leave it alone. */
-typedef struct
-{
-  SkCertificatesPage    *self;
-  GCancellable          *cancellable;
-  char                  *file_name;    /* as the person knows it */
-  GBytes                *data;
-  SkCertificatePassword *prompt;
-  SkCertificate         *certificate;
-  gboolean               was_stored;   /* in the store before this import */
-} Import;
 
 typedef enum
 {
@@ -251,15 +61,7 @@ struct _SkCertificatesPage
   GtkWidget           *details_box;
   GtkImage            *details_icon;
   GtkLabel            *details_sentence;
-  GtkWidget           *subject_title;
-  GtkLabel            *subject_label;
-  GtkWidget           *issuer_title;
-  GtkLabel            *issuer_label;
-  GtkWidget           *validity_title;
-  GtkLabel            *validity_label;
-  GtkWidget           *trust_title;
-  GtkLabel            *trust_label;
-  GtkLabel            *fingerprint_label;
+  SkCertificateSummary *details_summary;
   GtkWidget           *notice_box;
   GtkSpinner          *notice_spinner;
   GtkImage            *notice_icon;
@@ -270,7 +72,7 @@ struct _SkCertificatesPage
   GPtrArray           *imported;       /* fingerprints this page put into the store */
   GtkNativeDialog     *chooser;
   SkConfirmDialog     *remove_dialog;
-  Import              *import;         /* the one under way, or NULL */
+  GCancellable        *import;         /* the import under way's, or NULL */
 };
 
 static void sk_certificates_page_iface_init (SkAccountPageInterface *iface);
@@ -289,16 +91,6 @@ set_icon (GtkImage   *image,
   gtk_image_set_from_icon_name (image, icon_name);
   for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
     sk_widget_set_css_class (GTK_WIDGET (image), classes[i], g_strcmp0 (classes[i], css_class) == 0);
-}
-
-static char *
-format_validity (SkCertificate *certificate)
-{
-  g_autofree char *from = sk_format_date_for_people (sk_certificate_get_not_before (certificate));
-  g_autofree char *until = sk_format_date_for_people (sk_certificate_get_not_after (certificate));
-
-  /* TRANSLATORS: a certificate's validity, "from 3 March 2025 to 3 March 2026" */
-  return g_strdup_printf (_("from %s to %s"), from, until);
 }
 
 static const char *
@@ -373,7 +165,7 @@ find_row (SkCertificatesPage *self,
     {
       g_autoptr(SkCertificateRow) row = g_list_model_get_item (G_LIST_MODEL (self->rows), i);
 
-      if (same_fingerprint (row->sha256, sha256))
+      if (same_fingerprint (sk_certificate_row_get_sha256 (row), sha256))
         {
           *position = i;
           return TRUE;
@@ -404,65 +196,33 @@ update_actions (SkCertificatesPage *self)
                                  self->chooser == NULL);
   gtk_widget_action_set_enabled (widget, "certificates.remove", row != NULL);
   gtk_widget_action_set_enabled (widget, "certificates.set-default",
-                                 row != NULL && row->certificate != NULL && !row->is_default);
-}
-
-static void
-set_detail (GtkWidget  *title,
-            GtkLabel   *label,
-            const char *text)
-{
-  gtk_widget_set_visible (title, text != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL);
-  gtk_label_set_text (label, text != NULL ? text : "");
+                                 row != NULL && sk_certificate_row_get_certificate (row) != NULL &&
+                                 !sk_certificate_row_get_is_default (row));
 }
 
 static void
 update_details (SkCertificatesPage *self)
 {
   SkCertificateRow *row = get_selected_row (self);
-  const char *css_class = NULL;
-  const char *icon;
-  g_autofree char *validity = NULL;
-  g_autofree char *fingerprint = NULL;
+  SkCertificate *certificate;
 
   gtk_widget_set_visible (self->details_box, row != NULL);
   if (row == NULL)
     return;
 
-  icon = row_get_status_icon (row, &css_class);
-  set_icon (self->details_icon, icon, css_class);
-  gtk_label_set_text (self->details_sentence, row->sentence);
+  set_icon (self->details_icon, sk_certificate_row_get_status_icon (row),
+            sk_certificate_row_get_status_css_class (row));
+  gtk_label_set_text (self->details_sentence, sk_certificate_row_get_sentence (row));
 
-  fingerprint = sk_format_fingerprint (row->sha256);
-  gtk_label_set_text (self->fingerprint_label, fingerprint);
-
-  if (row->certificate == NULL)
-    {
-      set_detail (self->subject_title, self->subject_label, NULL);
-      set_detail (self->issuer_title, self->issuer_label, NULL);
-      set_detail (self->validity_title, self->validity_label, NULL);
-      set_detail (self->trust_title, self->trust_label, NULL);
-      return;
-    }
-
-  /* Reported, not required: a company's own authority is often unknown to
-   * the system, and its people may still want to sign with it. */
-  if (row->trust == NULL)
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (sk_certificate_verify_chain (row->certificate, NULL, &error))
-        row->trust = g_strdup (_("In order: the signatures of its issuers check out."));
-      else
-        row->trust = g_strdup (error->message);
-    }
-
-  validity = format_validity (row->certificate);
-  set_detail (self->subject_title, self->subject_label, sk_certificate_get_subject (row->certificate));
-  set_detail (self->issuer_title, self->issuer_label, sk_certificate_get_issuer (row->certificate));
-  set_detail (self->validity_title, self->validity_label, validity);
-  set_detail (self->trust_title, self->trust_label, row->trust);
+  /* A certificate the store lost is known by its fingerprint alone. */
+  certificate = sk_certificate_row_get_certificate (row);
+  sk_certificate_summary_set_subject (self->details_summary,
+                                      certificate != NULL ? sk_certificate_get_subject (certificate) : NULL);
+  sk_certificate_summary_set_issuer (self->details_summary,
+                                     certificate != NULL ? sk_certificate_get_issuer (certificate) : NULL);
+  sk_certificate_summary_set_validity (self->details_summary, sk_certificate_row_get_validity (row));
+  sk_certificate_summary_set_issuer_check (self->details_summary, sk_certificate_row_get_trust (row));
+  sk_certificate_summary_set_sha256 (self->details_summary, sk_certificate_row_get_sha256 (row));
 }
 
 static void
@@ -485,7 +245,8 @@ update_rows (SkCertificatesPage *self)
     {
       g_autoptr(SkCertificateRow) row = g_list_model_get_item (rows, i);
 
-      row_update (row, email, default_sha256);
+      sk_certificate_row_update (row, email,
+                                 same_fingerprint (sk_certificate_row_get_sha256 (row), default_sha256));
     }
 
   update_details (self);
@@ -499,7 +260,8 @@ sync_rows (SkCertificatesPage *self)
 {
   const char * const *listed = sk_account_get_certificates (self->account);
   SkCertificateRow *selected = get_selected_row (self);
-  g_autofree char *selected_sha256 = selected != NULL ? g_strdup (selected->sha256) : NULL;
+  g_autofree char *selected_sha256 = selected != NULL ? g_strdup (sk_certificate_row_get_sha256 (selected))
+                                                      : NULL;
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
   guint position;
 
@@ -510,7 +272,7 @@ sync_rows (SkCertificatesPage *self)
       if (find_row (self, listed[i], &position))
         row = g_list_model_get_item (G_LIST_MODEL (self->rows), position);
       else
-        row = row_new (listed[i]);
+        row = sk_certificate_row_new (listed[i]);
       g_ptr_array_add (rows, row);
     }
 
@@ -535,198 +297,25 @@ set_fingerprints (SkCertificatesPage *self,
 /* Importing */
 
 static void
-import_clear (Import *import)
-{
-  g_object_unref (import->self);
-  g_object_unref (import->cancellable);
-  g_free (import->file_name);
-  g_clear_pointer (&import->data, g_bytes_unref);
-  g_clear_object (&import->certificate);
-}
-
-static void
-import_unref (gpointer data)
-{
-  g_rc_box_release_full (data, (GDestroyNotify) import_clear);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Import, import_unref)
-
-static void
-import_closure_unref (gpointer  data,
-                      GClosure *closure)
-{
-  import_unref (data);
-}
-
-static gboolean
-import_is_current (Import *import)
-{
-  return import->self->import == import && !g_cancellable_is_cancelled (import->cancellable);
-}
-
-static void
-close_prompt (Import *import)
-{
-  SkCertificatePassword *prompt = import->prompt;
-
-  if (prompt == NULL)
-    return;
-
-  g_object_remove_weak_pointer (G_OBJECT (prompt), (gpointer *) &import->prompt);
-  import->prompt = NULL;
-  gtk_window_destroy (GTK_WINDOW (prompt));
-}
-
-static void
 end_import (SkCertificatesPage *self)
 {
-  Import *import = self->import;
-
-  if (import == NULL)
-    return;
-
-  close_prompt (import);
-  self->import = NULL;
-  import_unref (import);
+  g_clear_object (&self->import);
   update_actions (self);
 }
 
 static void
-fail_import (SkCertificatesPage *self,
-             const char         *message)
+add_to_account (SkCertificatesPage *self,
+                SkCertificate      *certificate,
+                gboolean            added)
 {
-  end_import (self);
-  set_notice (self, NOTICE_ERROR, message);
-}
-
-/* The file's bytes may hold a private key in the clear (PEM): they are
- * wiped when the last reference goes. */
-typedef struct
-{
-  char  *data;
-  gsize  length;
-} Contents;
-
-static void
-contents_free (gpointer data)
-{
-  Contents *contents = data;
-
-  explicit_bzero (contents->data, contents->length);
-  g_free (contents->data);
-  g_free (contents);
-}
-
-static GBytes *
-contents_to_bytes (char  *data,
-                   gsize  length)
-{
-  Contents *contents = g_new (Contents, 1);
-
-  contents->data = data;
-  contents->length = length;
-  return g_bytes_new_with_free_func (data, length, contents_free, contents);
-}
-
-typedef struct
-{
-  GBytes *data;
-  char   *password;
-} Parse;
-
-static void
-parse_free (Parse *parse)
-{
-  g_bytes_unref (parse->data);
-  sk_secret_free (parse->password);
-  g_free (parse);
-}
-
-/* PKCS#12 keys are derived with thousands of rounds: not on the main loop. */
-static void
-parse_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  Parse *parse = task_data;
-  GError *error = NULL;
-  SkCertificate *certificate = sk_certificate_new_from_bytes (parse->data, parse->password, &error);
-
-  if (certificate == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, certificate, g_object_unref);
-}
-
-static void parse (Import     *import,
-                   const char *password);
-
-static void
-password_submitted (SkCertificatePassword *prompt,
-                    const char            *password,
-                    Import                *import)
-{
-  if (import_is_current (import))
-    parse (import, password);
-}
-
-static void
-password_cancelled (SkCertificatePassword *prompt,
-                    Import                *import)
-{
-  SkCertificatesPage *self = import->self;
-
-  if (!import_is_current (import))
-    return;
-
-  end_import (self);
-  set_notice (self, NOTICE_NONE, NULL);
-}
-
-static void
-ask_password (Import *import)
-{
-  SkCertificatesPage *self = import->self;
-  GtkRoot *root;
-  g_autofree char *waiting = NULL;
-
-  /* Asked already: that password was wrong. */
-  if (import->prompt != NULL)
-    {
-      sk_certificate_password_reject (import->prompt);
-      return;
-    }
-
-  root = gtk_widget_get_root (GTK_WIDGET (self));
-  import->prompt = sk_certificate_password_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                import->file_name);
-  g_object_add_weak_pointer (G_OBJECT (import->prompt), (gpointer *) &import->prompt);
-  g_signal_connect_data (import->prompt, "submitted", G_CALLBACK (password_submitted),
-                         g_rc_box_acquire (import), import_closure_unref, 0);
-  g_signal_connect_data (import->prompt, "cancelled", G_CALLBACK (password_cancelled),
-                         g_rc_box_acquire (import), import_closure_unref, 0);
-
-  /* TRANSLATORS: %s is the name of the certificate file */
-  waiting = g_strdup_printf (_("Waiting for the password of “%s”…"), import->file_name);
-  set_notice (self, NOTICE_BUSY, waiting);
-  gtk_window_present (GTK_WINDOW (import->prompt));
-}
-
-static void
-add_to_account (Import *import)
-{
-  SkCertificatesPage *self = import->self;
-  const char *sha256 = sk_certificate_get_sha256 (import->certificate);
+  const char *sha256 = sk_certificate_get_sha256 (certificate);
   const char * const *listed = sk_account_get_certificates (self->account);
   /* The default may be one that was removed since. */
   gboolean has_default = is_listed (self->account, sk_account_get_default_certificate (self->account));
   g_autoptr(GPtrArray) sha256s = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *done = NULL;
 
-  if (!import->was_stored &&
-      !g_ptr_array_find_with_equal_func (self->imported, sha256, g_str_equal, NULL))
+  if (added && !g_ptr_array_find_with_equal_func (self->imported, sha256, g_str_equal, NULL))
     g_ptr_array_add (self->imported, g_strdup (sha256));
 
   for (guint i = 0; listed[i] != NULL; i++)
@@ -741,204 +330,89 @@ add_to_account (Import *import)
   select_fingerprint (self, sha256);
   /* TRANSLATORS: %s is whose certificate it is, "Jan Kowalski" */
   done = g_strdup_printf (_("Imported the certificate of %s."),
-                          sk_certificate_get_display_name (import->certificate));
-  end_import (self);
+                          sk_certificate_get_display_name (certificate));
   set_notice (self, NOTICE_DONE, done);
 }
 
 static void
-forgotten (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!sk_certificate_store_remove_finish (result, &error))
-    g_warning ("A certificate imported into a closed dialog could not be removed: %s",
-               error->message);
-
-  if (user_data != NULL)
-    g_application_release (user_data);
-}
-
-static void
-stored (GObject      *source,
-        GAsyncResult *result,
-        gpointer      user_data)
-{
-  g_autoptr(Import) import = user_data;
-  g_autoptr(GError) error = NULL;
-  GApplication *application = g_application_get_default ();
-  gboolean ok = sk_certificate_store_add_finish (result, &error);
-  g_autofree char *message = NULL;
-
-  if (!import_is_current (import))
-    {
-      /* The dialog closed meanwhile: a certificate new to the store now
-       * belongs to no account, and its key must not stay behind. */
-      if (ok && !import->was_stored)
-        {
-          if (application != NULL)
-            g_application_hold (application);
-          sk_certificate_store_remove_async (sk_certificate_get_sha256 (import->certificate),
-                                             NULL, forgotten, application);
-        }
-    }
-  else if (!ok && g_error_matches (error, SK_SECRET_ERROR, SK_SECRET_ERROR_NO_KEYRING))
-    {
-      fail_import (import->self,
-                   _("The certificate was not imported: its private key can only be kept in "
-                     "the desktop’s keyring, and no keyring is running."));
-    }
-  else if (!ok)
-    {
-      message = g_strdup_printf (_("The certificate could not be saved: %s"), error->message);
-      fail_import (import->self, message);
-    }
-  else
-    {
-      add_to_account (import);
-    }
-
-  if (application != NULL)
-    g_application_release (application);
-}
-
-static void
-store_certificate (Import *import)
-{
-  SkCertificatesPage *self = import->self;
-  const char *sha256 = sk_certificate_get_sha256 (import->certificate);
-  g_autoptr(SkCertificate) stored_already = NULL;
-  GApplication *application;
-
-  if (is_listed (self->account, sha256))
-    {
-      select_fingerprint (self, sha256);
-      end_import (self);
-      set_notice (self, NOTICE_INFO, _("This certificate is already in the list."));
-      return;
-    }
-
-  /* Another account may use it: a copy with its private key is not
-   * replaced by one without. */
-  stored_already = sk_certificate_store_lookup (sha256, NULL);
-  import->was_stored = stored_already != NULL;
-  if (stored_already != NULL &&
-      (sk_certificate_has_private_key (stored_already) ||
-       !sk_certificate_has_private_key (import->certificate)))
-    {
-      add_to_account (import);
-      return;
-    }
-
-  set_notice (self, NOTICE_BUSY, _("Saving the certificate…"));
-
-  /* Not cancelled with the page: once written, the files must either join
-   * the account or be removed again (see stored()), and the application
-   * stays until then. */
-  application = g_application_get_default ();
-  if (application != NULL)
-    g_application_hold (application);
-  sk_certificate_store_add_async (import->certificate, NULL, stored, g_rc_box_acquire (import));
-}
-
-static void
-parsed (GObject      *source,
-        GAsyncResult *result,
-        gpointer      user_data)
-{
-  g_autoptr(Import) import = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SkCertificate) certificate = g_task_propagate_pointer (G_TASK (result), &error);
-  g_autofree char *message = NULL;
-
-  if (!import_is_current (import))
-    return;
-
-  if (g_error_matches (error, SK_CERTIFICATE_ERROR, SK_CERTIFICATE_ERROR_BAD_PASSWORD))
-    {
-      ask_password (import);
-      return;
-    }
-
-  if (certificate == NULL)
-    {
-      /* TRANSLATORS: %s is the file's name, then why it cannot be read */
-      message = g_strdup_printf (_("“%s” could not be imported. %s"), import->file_name, error->message);
-      fail_import (import->self, message);
-      return;
-    }
-
-  close_prompt (import);
-  import->certificate = g_steal_pointer (&certificate);
-  store_certificate (import);
-}
-
-static void
-parse (Import     *import,
-       const char *password)
-{
-  g_autoptr(GTask) task = g_task_new (NULL, import->cancellable, parsed, g_rc_box_acquire (import));
-  Parse *data = g_new0 (Parse, 1);
-
-  data->data = g_bytes_ref (import->data);
-  data->password = g_strdup (password);
-  g_task_set_task_data (task, data, (GDestroyNotify) parse_free);
-  g_task_run_in_thread (task, parse_thread);
-}
-
-static void
-file_loaded (GObject      *source,
+imported_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  g_autoptr(Import) import = user_data;
+  g_autoptr(SkCertificatesPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-  char *contents = NULL;
-  gsize length = 0;
+  gboolean added = FALSE;
+  g_autoptr(SkCertificate) certificate = sk_certificate_import_finish (result, &added, &error);
 
-  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
-    {
-      if (!import_is_current (import))
-        return;
-
-      /* TRANSLATORS: %s is the file's name, then why it cannot be read */
-      message = g_strdup_printf (_("The file “%s” could not be read: %s"),
-                                 import->file_name, error->message);
-      fail_import (import->self, message);
-      return;
-    }
-
-  import->data = contents_to_bytes (contents, length);
-  if (!import_is_current (import))
+  /* Cancelled with the page, which has let go of the import. */
+  if (self->import == NULL)
     return;
 
-  /* Most files are tried without a password first: PEM needs none, and a
-   * PKCS#12 that does says so. */
-  parse (import, NULL);
+  end_import (self);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      set_notice (self, NOTICE_NONE, NULL);
+    }
+  else if (certificate == NULL)
+    {
+      set_notice (self, NOTICE_ERROR, error->message);
+    }
+  else if (is_listed (self->account, sk_certificate_get_sha256 (certificate)))
+    {
+      select_fingerprint (self, sk_certificate_get_sha256 (certificate));
+      set_notice (self, NOTICE_INFO, _("This certificate is already in the list."));
+    }
+  else
+    {
+      add_to_account (self, certificate, added);
+    }
+}
+
+static void
+import_progress_cb (SkCertificateImportPhase  phase,
+                    const char               *file_name,
+                    gpointer                  user_data)
+{
+  SkCertificatesPage *self = user_data;
+  g_autofree char *waiting = NULL;
+
+  switch (phase)
+    {
+    case SK_CERTIFICATE_IMPORT_ASKING:
+      /* TRANSLATORS: %s is the name of the certificate file */
+      waiting = g_strdup_printf (_("Waiting for the password of “%s”…"), file_name);
+      set_notice (self, NOTICE_BUSY, waiting);
+      break;
+
+    case SK_CERTIFICATE_IMPORT_SAVING:
+    default:
+      set_notice (self, NOTICE_BUSY, _("Saving the certificate…"));
+      break;
+    }
 }
 
 static void
 start_import (SkCertificatesPage *self,
               GFile              *file)
 {
-  Import *import = g_rc_box_new0 (Import);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   g_autofree char *basename = g_file_get_basename (file);
+  g_autofree char *file_name = g_filename_display_name (basename);
   g_autofree char *busy = NULL;
 
-  import->self = g_object_ref (self);
-  import->cancellable = g_cancellable_new ();
-  import->file_name = g_filename_display_name (basename);
-  self->import = import;
+  self->import = g_cancellable_new ();
   update_actions (self);
 
   /* TRANSLATORS: %s is the name of the certificate file */
-  busy = g_strdup_printf (_("Importing “%s”…"), import->file_name);
+  busy = g_strdup_printf (_("Importing “%s”…"), file_name);
   set_notice (self, NOTICE_BUSY, busy);
 
-  g_file_load_contents_async (file, import->cancellable, file_loaded, g_rc_box_acquire (import));
+  sk_certificate_import_async (file,
+                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                               sk_account_get_certificates (self->account),
+                               import_progress_cb, g_object_ref (self), g_object_unref,
+                               self->import, imported_cb, g_object_ref (self));
 }
 
 static void
@@ -1059,7 +533,7 @@ remove_activated (GtkWidget  *widget,
     }
 
   /* TRANSLATORS: %s is whose certificate it is, "Jan Kowalski" */
-  heading = g_strdup_printf (_("Remove the certificate of %s?"), row_get_name (row));
+  heading = g_strdup_printf (_("Remove the certificate of %s?"), sk_certificate_row_get_name (row));
   self->remove_dialog =
     sk_confirm_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                            heading,
@@ -1069,7 +543,7 @@ remove_activated (GtkWidget  *widget,
                            _("_Remove"),
                            TRUE);
   g_object_set_data_full (G_OBJECT (self->remove_dialog), "sk-sha256",
-                          g_strdup (row->sha256), g_free);
+                          g_strdup (sk_certificate_row_get_sha256 (row)), g_free);
   g_object_add_weak_pointer (G_OBJECT (self->remove_dialog), (gpointer *) &self->remove_dialog);
   g_signal_connect_object (self->remove_dialog, "response",
                            G_CALLBACK (remove_response), self, G_CONNECT_SWAPPED);
@@ -1084,10 +558,10 @@ set_default_activated (GtkWidget  *widget,
   SkCertificatesPage *self = SK_CERTIFICATES_PAGE (widget);
   SkCertificateRow *row = get_selected_row (self);
 
-  if (row == NULL || row->certificate == NULL)
+  if (row == NULL || sk_certificate_row_get_certificate (row) == NULL)
     return;
 
-  sk_account_set_default_certificate (self->account, row->sha256);
+  sk_account_set_default_certificate (self->account, sk_certificate_row_get_sha256 (row));
 }
 
 /* SkAccountPage */
@@ -1124,8 +598,8 @@ sk_certificates_page_set_account (SkAccountPage *page,
 }
 
 static gboolean
-sk_certificates_page_validate (SkAccountPage *page,
-                               GPtrArray     *problems)
+sk_certificates_page_show_problems (SkAccountPage *page,
+                                    GPtrArray     *problems)
 {
   /* Nothing here can be wrong enough to stop saving: each certificate says
    * what is wrong with it, and tab 1 why it cannot sign. */
@@ -1136,7 +610,7 @@ static void
 sk_certificates_page_iface_init (SkAccountPageInterface *iface)
 {
   iface->set_account = sk_certificates_page_set_account;
-  iface->validate = sk_certificates_page_validate;
+  iface->show_problems = sk_certificates_page_show_problems;
 }
 
 /* Cells */
@@ -1186,64 +660,112 @@ setup_cell (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (list_item, child);
 }
 
-static void
-render_text (GtkWidget  *label,
-             const char *text,
-             const char *tooltip)
+/* Cells show the row's properties and follow them. */
+
+static gboolean
+text_or_dash (GBinding     *binding,
+              const GValue *from,
+              GValue       *to,
+              gpointer      user_data)
 {
-  gtk_label_set_text (GTK_LABEL (label), text);
-  gtk_widget_set_tooltip_text (label, tooltip);
+  const char *text = g_value_get_string (from);
+
+  g_value_set_string (to, text != NULL && text[0] != '\0' ? text : "—");
+  return TRUE;
+}
+
+static gboolean
+css_class_to_classes (GBinding     *binding,
+                      const GValue *from,
+                      GValue       *to,
+                      gpointer      user_data)
+{
+  const char *classes[] = { g_value_get_string (from), NULL };
+
+  g_value_set_boxed (to, classes);
+  return TRUE;
+}
+
+static gboolean
+default_to_tooltip (GBinding     *binding,
+                    const GValue *from,
+                    GValue       *to,
+                    gpointer      user_data)
+{
+  g_value_set_string (to, g_value_get_boolean (from) ? _("Messages are signed with this certificate")
+                                                     : NULL);
+  return TRUE;
 }
 
 static void
-render_cell (GtkListItem *list_item)
+bind_cell_property (GtkListItem           *list_item,
+                    const char            *source_property,
+                    gpointer               target,
+                    const char            *target_property,
+                    GBindingTransformFunc  transform)
 {
-  Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (list_item), "sk-column"));
-  SkCertificateRow *row = gtk_list_item_get_item (list_item);
-  GtkWidget *child = gtk_list_item_get_child (list_item);
-  SkCertificate *certificate = row->certificate;
-  g_autofree char *text = NULL;
-  g_autofree char *tooltip = NULL;
-  const char *css_class = NULL;
-  const char *icon;
+  GPtrArray *bindings = g_object_get_data (G_OBJECT (list_item), "sk-bindings");
+  GBinding *binding = g_object_bind_property_full (gtk_list_item_get_item (list_item), source_property,
+                                                   target, target_property,
+                                                   G_BINDING_SYNC_CREATE,
+                                                   transform, NULL, NULL, NULL);
 
-  switch (column)
+  /* Held, so that unbinding is safe whichever end went first. */
+  g_ptr_array_add (bindings, g_object_ref (binding));
+}
+
+static void
+bind_labelled_cell (GtkListItem *list_item,
+                    const char  *text_property,
+                    const char  *tooltip_property,
+                    gboolean     dash)
+{
+  GtkWidget *label = gtk_list_item_get_child (list_item);
+
+  bind_cell_property (list_item, text_property, label, "label", dash ? text_or_dash : NULL);
+  bind_cell_property (list_item, tooltip_property, label, "tooltip-text", NULL);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           gpointer                  user_data)
+{
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+
+  g_object_set_data_full (G_OBJECT (list_item), "sk-bindings",
+                          g_ptr_array_new_with_free_func (g_object_unref),
+                          (GDestroyNotify) g_ptr_array_unref);
+
+  switch ((Column) GPOINTER_TO_INT (user_data))
     {
     case COLUMN_SUBJECT:
-      render_text (child, row_get_name (row),
-                   certificate != NULL ? sk_certificate_get_subject (certificate) : row->sha256);
+      bind_labelled_cell (list_item, "name", "subject", FALSE);
       break;
 
     case COLUMN_EMAIL:
-      if (certificate != NULL)
-        text = g_strjoinv (", ", (char **) sk_certificate_get_emails (certificate));
-      render_text (child, text != NULL && text[0] != '\0' ? text : "—", text);
+      bind_labelled_cell (list_item, "emails", "emails", TRUE);
       break;
 
     case COLUMN_ISSUER:
-      render_text (child, certificate != NULL ? row->issuer_name : "—",
-                   certificate != NULL ? sk_certificate_get_issuer (certificate) : NULL);
+      bind_labelled_cell (list_item, "issuer-name", "issuer", TRUE);
       break;
 
     case COLUMN_VALID_TO:
-      if (certificate != NULL)
-        {
-          text = sk_format_date_for_people (sk_certificate_get_not_after (certificate));
-          tooltip = format_validity (certificate);
-        }
-      render_text (child, text != NULL ? text : "—", tooltip);
+      bind_labelled_cell (list_item, "valid-to", "validity", TRUE);
       break;
 
     case COLUMN_STATUS:
-      icon = row_get_status_icon (row, &css_class);
-      set_icon (GTK_IMAGE (gtk_widget_get_first_child (child)), icon, css_class);
-      gtk_label_set_text (GTK_LABEL (gtk_widget_get_last_child (child)), row_get_status_text (row));
-      gtk_widget_set_tooltip_text (child, row->sentence);
+      bind_cell_property (list_item, "status-icon", gtk_widget_get_first_child (child), "icon-name", NULL);
+      bind_cell_property (list_item, "status-css-class", gtk_widget_get_first_child (child), "css-classes",
+                          css_class_to_classes);
+      bind_cell_property (list_item, "status-text", gtk_widget_get_last_child (child), "label", NULL);
+      bind_cell_property (list_item, "sentence", child, "tooltip-text", NULL);
       break;
 
     case COLUMN_DEFAULT:
-      gtk_widget_set_visible (child, row->is_default);
-      gtk_widget_set_tooltip_text (child, row->is_default ? _("Messages are signed with this certificate") : NULL);
+      bind_cell_property (list_item, "is-default", child, "visible", NULL);
+      bind_cell_property (list_item, "is-default", child, "tooltip-text", default_to_tooltip);
       break;
 
     default:
@@ -1252,30 +774,14 @@ render_cell (GtkListItem *list_item)
 }
 
 static void
-bind_cell (GtkSignalListItemFactory *factory,
-           GtkListItem              *list_item,
-           gpointer                  user_data)
-{
-  SkCertificateRow *row = gtk_list_item_get_item (list_item);
-  gulong handler;
-
-  g_object_set_data (G_OBJECT (list_item), "sk-column", user_data);
-  render_cell (list_item);
-
-  handler = g_signal_connect_object (row, "changed", G_CALLBACK (render_cell), list_item,
-                                     G_CONNECT_SWAPPED);
-  g_object_set_data (G_OBJECT (list_item), "sk-handler", GSIZE_TO_POINTER (handler));
-}
-
-static void
 unbind_cell (GtkSignalListItemFactory *factory,
              GtkListItem              *list_item,
              gpointer                  user_data)
 {
-  gulong handler = GPOINTER_TO_SIZE (g_object_steal_data (G_OBJECT (list_item), "sk-handler"));
+  g_autoptr(GPtrArray) bindings = g_object_steal_data (G_OBJECT (list_item), "sk-bindings");
 
-  if (handler != 0)
-    g_signal_handler_disconnect (gtk_list_item_get_item (list_item), handler);
+  for (guint i = 0; bindings != NULL && i < bindings->len; i++)
+    g_binding_unbind (g_ptr_array_index (bindings, i));
 }
 
 static void
@@ -1286,7 +792,7 @@ set_column_factory (GtkColumnViewColumn *column,
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), GINT_TO_POINTER (kind));
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GINT_TO_POINTER (kind));
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), GINT_TO_POINTER (kind));
   gtk_column_view_column_set_factory (column, factory);
 }
 
@@ -1322,8 +828,9 @@ sk_certificates_page_dispose (GObject *object)
 
   if (self->import != NULL)
     {
-      g_cancellable_cancel (self->import->cancellable);
-      end_import (self);
+      g_autoptr(GCancellable) import = g_steal_pointer (&self->import);
+
+      g_cancellable_cancel (import);
     }
 
   if (self->chooser != NULL)
@@ -1370,6 +877,7 @@ sk_certificates_page_class_init (SkCertificatesPageClass *klass)
   object_class->dispose = sk_certificates_page_dispose;
   object_class->finalize = sk_certificates_page_finalize;
 
+  g_type_ensure (SK_TYPE_CERTIFICATE_SUMMARY);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/pl/skrzynka/Skrzynka/ui/sk-certificates-page.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -1386,15 +894,7 @@ sk_certificates_page_class_init (SkCertificatesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, details_box);
   gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, details_icon);
   gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, details_sentence);
-  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, subject_title);
-  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, subject_label);
-  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, issuer_title);
-  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, issuer_label);
-  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, validity_title);
-  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, validity_label);
-  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, trust_title);
-  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, trust_label);
-  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, fingerprint_label);
+  gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, details_summary);
   gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, notice_box);
   gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, notice_spinner);
   gtk_widget_class_bind_template_child (widget_class, SkCertificatesPage, notice_icon);

@@ -551,8 +551,8 @@ sk_general_page_set_account (SkAccountPage *page,
 }
 
 static gboolean
-sk_general_page_validate (SkAccountPage *page,
-                          GPtrArray     *problems)
+sk_general_page_show_problems (SkAccountPage *page,
+                               GPtrArray     *problems)
 {
   SkGeneralPage *self = SK_GENERAL_PAGE (page);
   gboolean ok = TRUE;
@@ -573,7 +573,7 @@ static void
 sk_general_page_iface_init (SkAccountPageInterface *iface)
 {
   iface->set_account = sk_general_page_set_account;
-  iface->validate = sk_general_page_validate;
+  iface->show_problems = sk_general_page_show_problems;
 }
 
 /* Table cells: labels follow the user; check boxes edit it. */

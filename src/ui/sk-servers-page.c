@@ -74,8 +74,7 @@ struct _SkServersPage
   /* The settings the ports were last proposed for, to tell a standard port
    * (which follows the security mode) from one the user typed (which stays). */
   SkAccountType      last_type;
-  SkSecurity         last_incoming_security;
-  SkSecurity         last_outgoing_security;
+  SkSecurity         last_security[SK_N_TEST_SIDES];
 
   /* The fields folded under Advanced that had a problem at the last
    * validation, one bit per SkField. */
@@ -336,7 +335,8 @@ static void
 update_dependents (SkServersPage *self)
 {
   SkAccount *account = self->account;
-  gboolean outgoing_auth = sk_account_get_outgoing_auth (account);
+  SkOutgoingLogin outgoing_login = sk_account_get_outgoing_login (account);
+  gboolean outgoing_auth = outgoing_login != SK_OUTGOING_LOGIN_NONE;
 
   gtk_widget_set_visible (self->pop3_options,
                           sk_account_get_account_type (account) == SK_ACCOUNT_TYPE_POP3);
@@ -347,33 +347,41 @@ update_dependents (SkServersPage *self)
   gtk_widget_set_visible (self->outgoing_plain_warning, asks_plain_confirmation (self, TRUE));
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->outgoing_same_login_check), outgoing_auth);
-  gtk_widget_set_visible (self->outgoing_login_grid,
-                          outgoing_auth && !sk_account_get_outgoing_same_login (account));
+  gtk_widget_set_visible (self->outgoing_login_grid, outgoing_login == SK_OUTGOING_LOGIN_OWN);
   gtk_widget_set_sensitive (self->outgoing_auth_method_label, outgoing_auth);
   gtk_widget_set_sensitive (GTK_WIDGET (self->outgoing_auth_method_dropdown), outgoing_auth);
 }
+
+/* The account's keys of each side that the security mode changes. */
+static const struct
+{
+  const char *security;
+  const char *port;
+  const char *plain_confirmed;
+} side_keys[SK_N_TEST_SIDES] = {
+  [SK_TEST_SIDE_INCOMING] = { "incoming-security", "incoming-port", "incoming-plain-confirmed" },
+  [SK_TEST_SIDE_OUTGOING] = { "outgoing-security", "outgoing-port", "outgoing-plain-confirmed" },
+};
 
 /* A port that is empty or standard for the old setting follows the new one;
  * a port the user chose is left alone. */
 static void
 propose_port (SkServersPage *self,
-              gboolean       outgoing,
+              SkTestSide     side,
               SkAccountType  old_type,
               SkSecurity     old_security,
               SkAccountType  new_type,
               SkSecurity     new_security)
 {
-  guint port = outgoing ? sk_account_get_outgoing_port (self->account)
-                        : sk_account_get_incoming_port (self->account);
-  guint proposed = sk_standard_port (new_type, outgoing, new_security);
+  g_autoptr(SkServer) server = sk_account_dup_server (self->account, side);
+  gboolean outgoing = side == SK_TEST_SIDE_OUTGOING;
 
-  if (port != 0 && port != sk_standard_port (old_type, outgoing, old_security))
+  if (server->port != 0 && server->port != sk_standard_port (old_type, outgoing, old_security))
     return;
 
-  if (outgoing)
-    sk_account_set_outgoing_port (self->account, proposed);
-  else
-    sk_account_set_incoming_port (self->account, proposed);
+  g_object_set (self->account,
+                side_keys[side].port, sk_standard_port (new_type, outgoing, new_security),
+                NULL);
 }
 
 static void
@@ -385,7 +393,7 @@ account_type_changed (SkServersPage *self)
     {
       SkSecurity security = sk_account_get_incoming_security (self->account);
 
-      propose_port (self, FALSE, self->last_type, security, type, security);
+      propose_port (self, SK_TEST_SIDE_INCOMING, self->last_type, security, type, security);
       self->last_type = type;
     }
 
@@ -393,38 +401,23 @@ account_type_changed (SkServersPage *self)
 }
 
 static void
-incoming_security_changed (SkServersPage *self)
+security_changed (SkServersPage *self,
+                  GParamSpec    *pspec)
 {
+  SkTestSide side = g_str_equal (pspec->name, side_keys[SK_TEST_SIDE_OUTGOING].security)
+                      ? SK_TEST_SIDE_OUTGOING : SK_TEST_SIDE_INCOMING;
   SkAccountType type = sk_account_get_account_type (self->account);
-  SkSecurity security = sk_account_get_incoming_security (self->account);
+  g_autoptr(SkServer) server = sk_account_dup_server (self->account, side);
 
-  if (security != self->last_incoming_security)
+  if (server->security != self->last_security[side])
     {
-      propose_port (self, FALSE, type, self->last_incoming_security, type, security);
-      self->last_incoming_security = security;
+      propose_port (self, side, type, self->last_security[side], type, server->security);
+      self->last_security[side] = server->security;
     }
 
   /* A later switch back to None must ask again. */
-  if (security != SK_SECURITY_NONE)
-    sk_account_set_incoming_plain_confirmed (self->account, FALSE);
-
-  update_dependents (self);
-}
-
-static void
-outgoing_security_changed (SkServersPage *self)
-{
-  SkAccountType type = sk_account_get_account_type (self->account);
-  SkSecurity security = sk_account_get_outgoing_security (self->account);
-
-  if (security != self->last_outgoing_security)
-    {
-      propose_port (self, TRUE, type, self->last_outgoing_security, type, security);
-      self->last_outgoing_security = security;
-    }
-
-  if (security != SK_SECURITY_NONE)
-    sk_account_set_outgoing_plain_confirmed (self->account, FALSE);
+  if (server->security != SK_SECURITY_NONE)
+    g_object_set (self->account, side_keys[side].plain_confirmed, FALSE, NULL);
 
   update_dependents (self);
 }
@@ -458,8 +451,12 @@ sk_servers_page_set_account (SkAccountPage *page,
   gtk_widget_set_visible (self->fill_in_result, FALSE);
 
   self->last_type = sk_account_get_account_type (account);
-  self->last_incoming_security = sk_account_get_incoming_security (account);
-  self->last_outgoing_security = sk_account_get_outgoing_security (account);
+  for (guint side = 0; side < SK_N_TEST_SIDES; side++)
+    {
+      g_autoptr(SkServer) server = sk_account_dup_server (account, side);
+
+      self->last_security[side] = server->security;
+    }
 
   bind_full (self, "account-type", self->pop3_button, "active",
              type_to_active, active_to_type, GINT_TO_POINTER (SK_ACCOUNT_TYPE_POP3));
@@ -495,9 +492,9 @@ sk_servers_page_set_account (SkAccountPage *page,
   g_signal_connect_object (account, "notify::account-type",
                            G_CALLBACK (account_type_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (account, "notify::incoming-security",
-                           G_CALLBACK (incoming_security_changed), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (security_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (account, "notify::outgoing-security",
-                           G_CALLBACK (outgoing_security_changed), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (security_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (account, "notify::leave-copy",
                            G_CALLBACK (update_dependents), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (account, "notify::outgoing-auth",
@@ -547,8 +544,8 @@ show_security_problem (GPtrArray      *problems,
 }
 
 static gboolean
-sk_servers_page_validate (SkAccountPage *page,
-                          GPtrArray     *problems)
+sk_servers_page_show_problems (SkAccountPage *page,
+                               GPtrArray     *problems)
 {
   static const SkField advanced_fields[] = {
     SK_FIELD_TIMEOUT,
@@ -612,7 +609,7 @@ static void
 sk_servers_page_account_page_init (SkAccountPageInterface *iface)
 {
   iface->set_account = sk_servers_page_set_account;
-  iface->validate = sk_servers_page_validate;
+  iface->show_problems = sk_servers_page_show_problems;
 }
 
 static void

@@ -11,7 +11,9 @@
 #include "core/sk-account-keyfile.h"
 #include "core/sk-format.h"
 
+#include "sk-certificate-summary.h"
 #include "sk-test-details.h"
+#include "sk-widget-util.h"
 
 struct _SkTestDetails
 {
@@ -64,32 +66,6 @@ sk_test_side_dup_title (SkTestSide side,
   /* TRANSLATORS: %s is IMAP, POP3 or SMTP */
   return g_strdup_printf (side == SK_TEST_SIDE_INCOMING ? _("Incoming (%s)") : _("Outgoing (%s)"),
                           name);
-}
-
-char *
-sk_format_seconds (double seconds)
-{
-  /* TRANSLATORS: a duration in seconds, "0.12 s" */
-  return g_strdup_printf (_("%.2f s"), seconds);
-}
-
-/* Groups of four byte pairs, four groups a line: what a person compares
- * with what IT support reads out, a group at a time. */
-char *
-sk_format_fingerprint (const char *sha256)
-{
-  g_auto(GStrv) pairs = g_strsplit (sha256 != NULL ? sha256 : "", ":", -1);
-  g_autoptr(GString) text = g_string_new (NULL);
-  guint n_pairs = g_strv_length (pairs);
-
-  for (guint i = 0; i < n_pairs; i++)
-    {
-      if (i > 0)
-        g_string_append_c (text, i % 16 == 0 ? '\n' : i % 4 == 0 ? ' ' : ':');
-      g_string_append (text, pairs[i]);
-    }
-
-  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 /* The report */
@@ -245,6 +221,40 @@ add_row (GtkGrid    *grid,
   gtk_grid_attach (grid, value_label, 1, row, 1, 1);
 }
 
+/* Below the rows about the server, in their columns. */
+static void
+add_certificate (GtkGrid                 *grid,
+                 int                      row,
+                 const SkCertificateInfo *certificate)
+{
+  g_autoptr(GtkSizeGroup) titles = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+  g_autofree char *from = sk_format_date_for_people (certificate->not_before);
+  g_autofree char *until = sk_format_date_for_people (certificate->not_after);
+  g_autofree char *validity = g_strdup_printf (_("from %s to %s"), from, until);
+  SkCertificateSummary *summary = g_object_new (SK_TYPE_CERTIFICATE_SUMMARY,
+                                                "subject-title", _("Certificate issued to"),
+                                                "subject", certificate->subject,
+                                                "issuer", certificate->issuer,
+                                                "validity", validity,
+                                                "sha256", certificate->sha256,
+                                                "trusted", certificate->trusted ? _("Yes") : _("No"),
+                                                NULL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (grid));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      int column;
+
+      gtk_grid_query_child (grid, child, &column, NULL, NULL, NULL);
+      if (column == 0)
+        gtk_size_group_add_widget (titles, child);
+    }
+  sk_certificate_summary_align_titles (summary, titles);
+
+  gtk_grid_attach (grid, GTK_WIDGET (summary), 0, row, 2, 1);
+}
+
 static void
 show_side (SkTestDetails      *self,
            const SkSideResult *side)
@@ -271,18 +281,7 @@ show_side (SkTestDetails      *self,
     add_row (grid, row++, _("Last server reply"), side->server_reply, TRUE);
 
   if (certificate != NULL)
-    {
-      g_autofree char *from = sk_format_date_for_people (certificate->not_before);
-      g_autofree char *until = sk_format_date_for_people (certificate->not_after);
-      g_autofree char *validity = g_strdup_printf (_("from %s to %s"), from, until);
-      g_autofree char *fingerprint = sk_format_fingerprint (certificate->sha256);
-
-      add_row (grid, row++, _("Certificate issued to"), certificate->subject, FALSE);
-      add_row (grid, row++, _("Issued by"), certificate->issuer, FALSE);
-      add_row (grid, row++, _("Valid"), validity, FALSE);
-      add_row (grid, row++, _("Fingerprint (SHA-256)"), fingerprint, TRUE);
-      add_row (grid, row++, _("Trusted"), certificate->trusted ? _("Yes") : _("No"), FALSE);
-    }
+    add_certificate (grid, row++, certificate);
   else
     {
       add_row (grid, row++, _("Certificate"), _("None: no secure connection was made."), FALSE);

@@ -32,7 +32,5 @@ char          *sk_test_report_new        (SkAccount          *tested,
 const char    *sk_test_step_get_title    (SkTestStep          step);
 char          *sk_test_side_dup_title    (SkTestSide          side,
                                           SkProtocol          protocol);
-char          *sk_format_seconds         (double              seconds);
-char          *sk_format_fingerprint     (const char         *sha256);
 
 G_END_DECLS

@@ -13,8 +13,10 @@
 #include "core/sk-format.h"
 #include "core/sk-test-message.h"
 
+#include "sk-certificate-summary.h"
 #include "sk-test-details.h"
 #include "sk-test-panel.h"
+#include "sk-test-steps.h"
 #include "sk-widget-util.h"
 
 /* After this long without a result the panel says it is still waiting, so
@@ -42,21 +44,6 @@ typedef enum
   SEND_SENDING,
 } SendPhase;
 
-typedef struct
-{
-  GtkImage   *icon;
-  GtkSpinner *spinner;
-  GtkLabel   *mark;
-  GtkLabel   *time;
-} StepCell;
-
-typedef struct
-{
-  GtkWidget *row;
-  GtkLabel  *title;
-  StepCell   cells[SK_N_TEST_STEPS];
-} SideRow;
-
 struct _SkTestPanel
 {
   GtkWidget       parent_instance;
@@ -66,18 +53,13 @@ struct _SkTestPanel
   GtkButton      *send_button;
   GtkLabel       *status_label;
   GtkWidget      *details_button;
-  GtkWidget      *steps_box;
+  SkTestSteps    *steps;
   GtkWidget      *result_box;
   GtkImage       *result_icon;
   GtkLabel       *result_label;
   GtkWidget      *trust_frame;
-  GtkLabel       *trust_subject;
-  GtkLabel       *trust_issuer;
-  GtkLabel       *trust_validity;
-  GtkLabel       *trust_fingerprint;
+  SkCertificateSummary *trust_summary;
   GtkWidget      *trust_button;
-
-  SideRow         rows[SK_N_TEST_SIDES];
 
   SkAccount      *account;
   SkAccount      *tested;        /* the copy under test, or last tested */
@@ -159,301 +141,108 @@ set_label (GtkLabel   *label,
   gtk_widget_set_visible (GTK_WIDGET (label), text != NULL && text[0] != '\0');
 }
 
-static const char *
-get_pinned_certificate (SkAccount  *account,
-                        SkTestSide  side)
-{
-  return side == SK_TEST_SIDE_INCOMING ? sk_account_get_incoming_pinned_certificate (account)
-                                       : sk_account_get_outgoing_pinned_certificate (account);
-}
-
-static SkProtocol
-get_protocol (SkAccount  *account,
-              SkTestSide  side)
-{
-  if (side == SK_TEST_SIDE_OUTGOING)
-    return SK_PROTOCOL_SMTP;
-
-  return sk_account_get_account_type (account) == SK_ACCOUNT_TYPE_POP3 ? SK_PROTOCOL_POP3
-                                                                       : SK_PROTOCOL_IMAP;
-}
-
-/* Steps */
-
-static void
-show_step (SkTestPanel *self,
-           SkTestSide   side,
-           SkTestStep   step,
-           SkStepState  state,
-           double       seconds)
-{
-  StepCell *cell = &self->rows[side].cells[step];
-  const char *title = sk_test_step_get_title (step);
-  g_autofree char *time = NULL;
-  g_autofree char *description = NULL;
-  const char *mark = NULL;
-  const char *icon = NULL;
-
-  switch (state)
-    {
-    case SK_STEP_PENDING:
-      mark = "•";
-      /* TRANSLATORS: a step of the connection test, e.g. "Connect: waiting" */
-      description = g_strdup_printf (_("%s: waiting"), title);
-      break;
-
-    case SK_STEP_RUNNING:
-      description = g_strdup_printf (_("%s: in progress"), title);
-      break;
-
-    case SK_STEP_OK:
-      icon = "object-select-symbolic";
-      time = sk_format_seconds (seconds);
-      /* TRANSLATORS: "Connect: done in 0.03 s" */
-      description = g_strdup_printf (_("%s: done in %s"), title, time);
-      break;
-
-    case SK_STEP_FAILED:
-      icon = "window-close-symbolic";
-      time = sk_format_seconds (seconds);
-      /* TRANSLATORS: "Log in: failed after 0.41 s" */
-      description = g_strdup_printf (_("%s: failed after %s"), title, time);
-      break;
-
-    case SK_STEP_SKIPPED:
-    default:
-      mark = "–";
-      description = g_strdup_printf (_("%s: skipped"), title);
-      break;
-    }
-
-  gtk_widget_set_visible (GTK_WIDGET (cell->spinner), state == SK_STEP_RUNNING);
-  gtk_spinner_set_spinning (cell->spinner, state == SK_STEP_RUNNING);
-
-  gtk_widget_set_visible (GTK_WIDGET (cell->icon), icon != NULL);
-  if (icon != NULL)
-    gtk_image_set_from_icon_name (cell->icon, icon);
-  sk_widget_set_css_class (GTK_WIDGET (cell->icon), "success-icon", state == SK_STEP_OK);
-  sk_widget_set_css_class (GTK_WIDGET (cell->icon), "error-icon", state == SK_STEP_FAILED);
-
-  gtk_widget_set_visible (GTK_WIDGET (cell->mark), mark != NULL);
-  gtk_label_set_text (cell->mark, mark != NULL ? mark : "");
-
-  gtk_label_set_text (cell->time, time != NULL ? time : "");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (cell->time),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, description,
-                                  -1);
-}
-
-static void
-reset_rows (SkTestPanel *self)
-{
-  for (guint side = 0; side < SK_N_TEST_SIDES; side++)
-    {
-      SideRow *row = &self->rows[side];
-      g_autofree char *title = sk_test_side_dup_title (side, get_protocol (self->tested, side));
-
-      /* A message goes through the outgoing server alone. */
-      gtk_widget_set_visible (row->row, self->mode == MODE_TEST || side == SK_TEST_SIDE_OUTGOING);
-      gtk_label_set_text (row->title, title);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (row->row),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, title,
-                                      -1);
-      gtk_widget_set_tooltip_text (row->row, NULL);
-      gtk_accessible_reset_property (GTK_ACCESSIBLE (row->row),
-                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
-
-      for (guint step = 0; step < SK_N_TEST_STEPS; step++)
-        show_step (self, side, step, SK_STEP_PENDING, 0);
-    }
-}
-
-/* Each step a column, its name once on top; size groups line the columns
- * up across the header and the two rows. */
-static void
-build_rows (SkTestPanel *self)
-{
-  GtkSizeGroup *groups[SK_N_TEST_STEPS + 1];
-  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
-  GtkWidget *corner = gtk_label_new (NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
-    groups[i] = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
-
-  /* The rows say each step in full to screen readers: the header would
-   * only repeat it. */
-  gtk_accessible_update_state (GTK_ACCESSIBLE (header), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
-  gtk_size_group_add_widget (groups[0], corner);
-  gtk_box_append (GTK_BOX (header), corner);
-  for (guint step = 0; step < SK_N_TEST_STEPS; step++)
-    {
-      GtkWidget *label = gtk_label_new (sk_test_step_get_title (step));
-
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 12);
-      gtk_widget_set_valign (label, GTK_ALIGN_END);
-      gtk_widget_add_css_class (label, "dim-label");
-      gtk_widget_add_css_class (label, "caption");
-      gtk_size_group_add_widget (groups[step + 1], label);
-      gtk_box_append (GTK_BOX (header), label);
-    }
-  gtk_box_append (GTK_BOX (self->steps_box), header);
-
-  for (guint side = 0; side < SK_N_TEST_SIDES; side++)
-    {
-      SideRow *row = &self->rows[side];
-
-      row->row = g_object_new (GTK_TYPE_BOX,
-                               "accessible-role", GTK_ACCESSIBLE_ROLE_GROUP,
-                               "spacing", 18,
-                               NULL);
-      row->title = GTK_LABEL (gtk_label_new (NULL));
-      gtk_label_set_xalign (row->title, 0);
-      gtk_size_group_add_widget (groups[0], GTK_WIDGET (row->title));
-      gtk_box_append (GTK_BOX (row->row), GTK_WIDGET (row->title));
-
-      for (guint step = 0; step < SK_N_TEST_STEPS; step++)
-        {
-          StepCell *cell = &row->cells[step];
-          GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-
-          cell->icon = g_object_new (GTK_TYPE_IMAGE,
-                                     "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
-                                     NULL);
-          cell->spinner = g_object_new (GTK_TYPE_SPINNER,
-                                        "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
-                                        NULL);
-          cell->mark = g_object_new (GTK_TYPE_LABEL,
-                                     "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
-                                     "width-chars", 2,
-                                     NULL);
-          gtk_widget_add_css_class (GTK_WIDGET (cell->mark), "dim-label");
-          cell->time = GTK_LABEL (gtk_label_new (NULL));
-          gtk_label_set_xalign (cell->time, 0);
-          gtk_widget_add_css_class (GTK_WIDGET (cell->time), "numeric");
-
-          gtk_box_append (GTK_BOX (box), GTK_WIDGET (cell->icon));
-          gtk_box_append (GTK_BOX (box), GTK_WIDGET (cell->spinner));
-          gtk_box_append (GTK_BOX (box), GTK_WIDGET (cell->mark));
-          gtk_box_append (GTK_BOX (box), GTK_WIDGET (cell->time));
-          gtk_size_group_add_widget (groups[step + 1], box);
-          gtk_box_append (GTK_BOX (row->row), box);
-        }
-
-      gtk_box_append (GTK_BOX (self->steps_box), row->row);
-    }
-
-  /* The widgets keep their groups alive. */
-  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
-    g_object_unref (groups[i]);
-}
-
-/* What can be tested */
-
-static gboolean
-is_test_field (SkField field)
-{
-  /* The name, the sender and the users do not take part in a login. */
-  switch (field)
-    {
-    case SK_FIELD_NAME:
-    case SK_FIELD_FULL_NAME:
-    case SK_FIELD_EMAIL:
-    case SK_FIELD_USERS:
-      return FALSE;
-
-    default:
-      return TRUE;
-    }
-}
-
 static gboolean
 is_blank (const char *text)
 {
   return text == NULL || text[0] == '\0';
 }
 
+static gboolean
+has_pinned_certificate (SkAccount  *account,
+                        SkTestSide  side)
+{
+  g_autoptr(SkServer) server = sk_account_dup_server (account, side);
+
+  return !is_blank (server->pinned_sha256);
+}
+
+static SkProtocol
+get_protocol (SkAccount  *account,
+              SkTestSide  side)
+{
+  g_autoptr(SkServer) server = sk_account_dup_server (account, side);
+
+  return server->protocol;
+}
+
+/* Steps */
+
+static void
+reset_rows (SkTestPanel *self)
+{
+  for (guint side = 0; side < SK_N_TEST_SIDES; side++)
+    {
+      /* A message goes through the outgoing server alone. */
+      sk_test_steps_set_side_visible (self->steps, side,
+                                      self->mode == MODE_TEST || side == SK_TEST_SIDE_OUTGOING);
+      sk_test_steps_reset (self->steps, side, get_protocol (self->tested, side));
+    }
+}
+
+/* What can be tested: core decides, the panel words it as a headline
+ * above the buttons. */
+
 static void
 find_blocker (SkTestPanel *self)
 {
-  g_autoptr(GPtrArray) problems = NULL;
-  SkAccount *account = self->account;
+  g_autoptr(SkProblem) problem = NULL;
+  SkField missing;
 
   g_clear_pointer (&self->blocker, g_free);
   g_clear_pointer (&self->blocker_reason, g_free);
 
-  if (account == NULL)
+  if (self->account == NULL)
     return;
 
-  problems = sk_account_validate (account, NULL);
-  for (guint i = 0; i < problems->len; i++)
+  problem = sk_account_find_test_problem (self->account, SK_TEST_MODE_LOGIN);
+  if (problem != NULL)
     {
-      const SkProblem *problem = g_ptr_array_index (problems, i);
-
-      if (is_test_field (problem->field))
-        {
-          self->blocker = g_strdup (_("Correct the settings marked above to test them."));
-          self->blocker_reason = g_strdup (problem->message);
-          return;
-        }
+      self->blocker = g_strdup (_("Correct the settings marked above to test them."));
+      self->blocker_reason = g_strdup (problem->message);
+      return;
     }
 
-  /* Validation lets an empty password pass (it may still be on its way
-   * from the keyring), but no login can work without one. */
-  if (is_blank (sk_account_get_password (account)))
-    {
-      self->blocker = g_strdup (_("Enter the password to test the connection."));
-      self->blocker_reason = g_strdup (_("The test logs in to the servers, which needs the password."));
-    }
-  else if (sk_account_get_outgoing_auth (account) &&
-           !sk_account_get_outgoing_same_login (account) &&
-           is_blank (sk_account_get_outgoing_password (account)))
-    {
-      self->blocker = g_strdup (_("Enter the SMTP password to test the connection."));
-      self->blocker_reason = g_strdup (_("The test logs in to the servers, which needs the password."));
-    }
+  missing = sk_account_find_missing_password (self->account, SK_TEST_MODE_LOGIN);
+  if (missing == SK_N_FIELDS)
+    return;
+
+  self->blocker = g_strdup (missing == SK_FIELD_PASSWORD
+                              ? _("Enter the password to test the connection.")
+                              : _("Enter the SMTP password to test the connection."));
+  self->blocker_reason = g_strdup (_("The test logs in to the servers, which needs the password."));
 }
 
-/* A message needs what the test needs of the outgoing side, and an
- * address and name to send from and to. */
 static void
 find_send_blocker (SkTestPanel *self)
 {
-  g_autoptr(GPtrArray) problems = NULL;
-  SkAccount *account = self->account;
-  gboolean same_login;
+  g_autoptr(SkProblem) problem = NULL;
+  SkField missing;
 
   g_clear_pointer (&self->send_blocker, g_free);
 
-  if (account == NULL)
+  if (self->account == NULL)
     return;
 
-  problems = sk_account_validate (account, NULL);
-  for (guint i = 0; i < problems->len; i++)
+  problem = sk_account_find_test_problem (self->account, SK_TEST_MODE_SEND);
+  if (problem != NULL && (problem->field == SK_FIELD_EMAIL ||
+                          problem->field == SK_FIELD_FULL_NAME))
     {
-      const SkProblem *problem = g_ptr_array_index (problems, i);
-
-      if (problem->field == SK_FIELD_EMAIL || problem->field == SK_FIELD_FULL_NAME)
-        {
-          /* TRANSLATORS: %s says what is wrong with the address or name on tab 1 */
-          self->send_blocker = g_strdup_printf (_("To send a test message, correct tab 1 first: %s"),
-                                                problem->message);
-          return;
-        }
-      if (is_test_field (problem->field))
-        {
-          self->send_blocker = g_strdup (_("Correct the settings marked above to send a test message."));
-          return;
-        }
+      /* TRANSLATORS: %s says what is wrong with the address or name on tab 1 */
+      self->send_blocker = g_strdup_printf (_("To send a test message, correct tab 1 first: %s"),
+                                            problem->message);
+      return;
+    }
+  if (problem != NULL)
+    {
+      self->send_blocker = g_strdup (_("Correct the settings marked above to send a test message."));
+      return;
     }
 
-  same_login = sk_account_get_outgoing_same_login (account);
-  if (sk_account_get_outgoing_auth (account) &&
-      is_blank (same_login ? sk_account_get_password (account)
-                           : sk_account_get_outgoing_password (account)))
-    self->send_blocker = g_strdup (same_login ? _("Enter the password to send a test message.")
-                                              : _("Enter the SMTP password to send a test message."));
+  missing = sk_account_find_missing_password (self->account, SK_TEST_MODE_SEND);
+  if (missing != SK_N_FIELDS)
+    self->send_blocker = g_strdup (missing == SK_FIELD_PASSWORD
+                                     ? _("Enter the password to send a test message.")
+                                     : _("Enter the SMTP password to send a test message."));
 }
 
 /* The whole panel */
@@ -577,14 +366,14 @@ update (SkTestPanel *self)
   update_button (self);
   update_status (self);
 
-  gtk_widget_set_visible (self->steps_box, has_steps);
+  gtk_widget_set_visible (GTK_WIDGET (self->steps), has_steps);
   gtk_widget_set_visible (self->result_box, done);
   gtk_widget_set_visible (self->details_button, done && self->result != NULL);
   /* A certificate is trusted for the server it came from: once the
    * settings change, it may no longer be the one they point at. */
   gtk_widget_set_visible (self->trust_frame, done && self->trust_sha256 != NULL && !self->stale);
 
-  sk_widget_set_css_class (self->steps_box, "dim-label", done && self->stale);
+  sk_widget_set_css_class (GTK_WIDGET (self->steps), "dim-label", done && self->stale);
   sk_widget_set_css_class (self->result_box, "dim-label", done && self->stale);
 }
 
@@ -707,7 +496,7 @@ find_certificate_to_trust (SkTestPanel *self)
           result->certificate == NULL ||
           is_blank (result->certificate->sha256) ||
           sk_host_is_google (result->host) ||
-          !is_blank (get_pinned_certificate (self->tested, side)))
+          has_pinned_certificate (self->tested, side))
         continue;
 
       /* Incoming and outgoing are often one server with one certificate:
@@ -735,7 +524,6 @@ show_certificate_to_trust (SkTestPanel *self)
   g_autofree char *from = NULL;
   g_autofree char *until = NULL;
   g_autofree char *validity = NULL;
-  g_autofree char *fingerprint = NULL;
 
   for (guint side = 0; side < SK_N_TEST_SIDES && shown == NULL; side++)
     if (self->trust_sides[side])
@@ -746,15 +534,14 @@ show_certificate_to_trust (SkTestPanel *self)
 
   certificate = shown->certificate;
 
-  gtk_label_set_text (self->trust_subject, certificate->subject);
-  gtk_label_set_text (self->trust_issuer, certificate->issuer);
   from = sk_format_date_for_people (certificate->not_before);
   until = sk_format_date_for_people (certificate->not_after);
   /* TRANSLATORS: a certificate's validity, "from 2024-01-01 to 2025-01-01" */
   validity = g_strdup_printf (_("from %s to %s"), from, until);
-  gtk_label_set_text (self->trust_validity, validity);
-  fingerprint = sk_format_fingerprint (certificate->sha256);
-  gtk_label_set_text (self->trust_fingerprint, fingerprint);
+  sk_certificate_summary_set_subject (self->trust_summary, certificate->subject);
+  sk_certificate_summary_set_issuer (self->trust_summary, certificate->issuer);
+  sk_certificate_summary_set_validity (self->trust_summary, validity);
+  sk_certificate_summary_set_sha256 (self->trust_summary, certificate->sha256);
 }
 
 /* The first failing side that names a step of the Gmail guide decides
@@ -789,19 +576,14 @@ show_result (SkTestPanel  *self,
   for (guint side = 0; side < SK_N_TEST_SIDES; side++)
     {
       const SkSideResult *side_result = result->sides[side];
-      SideRow *row = &self->rows[side];
 
       if (side_result == NULL)
         continue;
 
       for (guint step = 0; step < SK_N_TEST_STEPS; step++)
-        show_step (self, side, step, side_result->step_state[step], side_result->step_seconds[step]);
-
-      gtk_widget_set_tooltip_text (row->row, side_result->diagnosis->message);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (row->row),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                      side_result->diagnosis->message,
-                                      -1);
+        sk_test_steps_show (self->steps, side, step,
+                            side_result->step_state[step], side_result->step_seconds[step]);
+      sk_test_steps_set_outcome (self->steps, side, side_result->diagnosis->message);
     }
 
   if (sentence == NULL)
@@ -827,7 +609,7 @@ test_progress (SkTestSide   side,
   if (!run_is_current (run) || side >= SK_N_TEST_SIDES || step >= SK_N_TEST_STEPS)
     return;
 
-  show_step (run->self, side, step, state, seconds);
+  sk_test_steps_show (run->self->steps, side, step, state, seconds);
 
   if (run->self->mode == MODE_SEND && step == SK_TEST_STEP_LOGIN && state == SK_STEP_OK)
     {
@@ -1303,6 +1085,9 @@ sk_test_panel_class_init (SkTestPanelClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (SK_TYPE_CERTIFICATE_SUMMARY);
+  g_type_ensure (SK_TYPE_TEST_STEPS);
+
   signals[STARTED] =
     g_signal_new ("started",
                   G_TYPE_FROM_CLASS (klass),
@@ -1324,15 +1109,12 @@ sk_test_panel_class_init (SkTestPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SkTestPanel, send_button);
   gtk_widget_class_bind_template_child (widget_class, SkTestPanel, status_label);
   gtk_widget_class_bind_template_child (widget_class, SkTestPanel, details_button);
-  gtk_widget_class_bind_template_child (widget_class, SkTestPanel, steps_box);
+  gtk_widget_class_bind_template_child (widget_class, SkTestPanel, steps);
   gtk_widget_class_bind_template_child (widget_class, SkTestPanel, result_box);
   gtk_widget_class_bind_template_child (widget_class, SkTestPanel, result_icon);
   gtk_widget_class_bind_template_child (widget_class, SkTestPanel, result_label);
   gtk_widget_class_bind_template_child (widget_class, SkTestPanel, trust_frame);
-  gtk_widget_class_bind_template_child (widget_class, SkTestPanel, trust_subject);
-  gtk_widget_class_bind_template_child (widget_class, SkTestPanel, trust_issuer);
-  gtk_widget_class_bind_template_child (widget_class, SkTestPanel, trust_validity);
-  gtk_widget_class_bind_template_child (widget_class, SkTestPanel, trust_fingerprint);
+  gtk_widget_class_bind_template_child (widget_class, SkTestPanel, trust_summary);
   gtk_widget_class_bind_template_child (widget_class, SkTestPanel, trust_button);
   gtk_widget_class_bind_template_callback (widget_class, test_clicked);
   gtk_widget_class_bind_template_callback (widget_class, send_clicked);
@@ -1345,6 +1127,5 @@ sk_test_panel_init (SkTestPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  build_rows (self);
   update (self);
 }

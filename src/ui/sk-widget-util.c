@@ -2,7 +2,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define G_LOG_DOMAIN "Skrzynka"
+
 #include "config.h"
+
+#include <glib/gi18n.h>
 
 #include "sk-widget-util.h"
 
@@ -17,4 +21,30 @@ sk_widget_set_css_class (GtkWidget  *widget,
     gtk_widget_add_css_class (widget, css_class);
   else
     gtk_widget_remove_css_class (widget, css_class);
+}
+
+char *
+sk_format_seconds (double seconds)
+{
+  /* TRANSLATORS: a duration in seconds, "0.12 s" */
+  return g_strdup_printf (_("%.2f s"), seconds);
+}
+
+/* Groups of four byte pairs, four groups a line: what a person compares
+ * with what IT support reads out, a group at a time. */
+char *
+sk_format_fingerprint (const char *sha256)
+{
+  g_auto(GStrv) pairs = g_strsplit (sha256 != NULL ? sha256 : "", ":", -1);
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint n_pairs = g_strv_length (pairs);
+
+  for (guint i = 0; i < n_pairs; i++)
+    {
+      if (i > 0)
+        g_string_append_c (text, i % 16 == 0 ? '\n' : i % 4 == 0 ? ' ' : ':');
+      g_string_append (text, pairs[i]);
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }

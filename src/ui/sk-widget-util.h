@@ -9,8 +9,16 @@
 G_BEGIN_DECLS
 
 /* Adds css_class to widget when on, removes it otherwise. */
-void sk_widget_set_css_class (GtkWidget  *widget,
-                              const char *css_class,
-                              gboolean    on);
+void  sk_widget_set_css_class (GtkWidget  *widget,
+                               const char *css_class,
+                               gboolean    on);
+
+/* Words the widgets share, translated. */
+
+/* "0.12 s" */
+char *sk_format_seconds       (double      seconds);
+/* A SHA-256 fingerprint ("AB:CD:…") in groups of four pairs, four groups a
+ * line. */
+char *sk_format_fingerprint   (const char *sha256);
 
 G_END_DECLS

@@ -374,6 +374,61 @@ test_from_bytes (void)
   g_assert_finalize_object (g_steal_pointer (&certificate));
 }
 
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* Parses data with password on the main context, as the import does. */
+static SkCertificate *
+parse_async (GBytes        *data,
+             const char    *password,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sk_certificate_new_from_bytes_async (data, password, cancellable, store_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return sk_certificate_new_from_bytes_finish (result, error);
+}
+
+static void
+test_from_bytes_async (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = fixture_path ("valid.p12");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(SkCertificate) certificate = NULL;
+  g_autoptr(GBytes) p12 = NULL;
+  char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  p12 = sk_certificate_contents_new_take (contents, length);
+  g_assert_true (g_bytes_get_data (p12, NULL) == contents);
+
+  g_assert_null (parse_async (p12, "wrong", NULL, &error));
+  g_assert_error (error, SK_CERTIFICATE_ERROR, SK_CERTIFICATE_ERROR_BAD_PASSWORD);
+  g_clear_error (&error);
+
+  certificate = parse_async (p12, PASSWORD, NULL, &error);
+  g_assert_no_error (error);
+  assert_reads_as_expected (certificate, "valid.p12");
+  g_assert_finalize_object (g_steal_pointer (&certificate));
+
+  g_cancellable_cancel (cancellable);
+  g_assert_null (parse_async (p12, PASSWORD, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 static GDateTime *
 shifted (const char *file,
          const char *key,
@@ -757,6 +812,7 @@ main (int   argc,
   g_test_add_func ("/sk/certificate/unreadable", test_unreadable);
   g_test_add_func ("/sk/certificate/bad-password", test_bad_password);
   g_test_add_func ("/sk/certificate/from-bytes", test_from_bytes);
+  g_test_add_func ("/sk/certificate/from-bytes-async", test_from_bytes_async);
   g_test_add_func ("/sk/certificate/status-order", test_status_order);
   g_test_add_func ("/sk/certificate/is-for-email", test_is_for_email);
   g_test_add_func ("/sk/certificate/describe", test_describe);
