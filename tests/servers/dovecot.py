@@ -205,7 +205,7 @@ class Dovecot:
     """One running Dovecot; see start()."""
 
     def __init__(self, cert=testca.GOOD, ca=None, user=DEFAULT_USER,
-                 password=DEFAULT_PASSWORD, sink=True):
+                 password=DEFAULT_PASSWORD, sink=True, names=None):
         self.host = HOST
         self.user = user
         self.password = password
@@ -219,12 +219,12 @@ class Dovecot:
         self.folder = tempfile.mkdtemp(prefix="skrzynka-dovecot.")
         atexit.register(self.stop)
         try:
-            self._start(cert, ca, sink)
+            self._start(cert, ca, sink, names)
         except BaseException:
             self.stop()
             raise
 
-    def _start(self, cert_kind, ca, sink):
+    def _start(self, cert_kind, ca, sink, names):
         # Dovecot's auth process runs as an unprivileged user and must be
         # able to walk down to the passwd-file.
         path = self.folder
@@ -236,7 +236,8 @@ class Dovecot:
         ca = ca or testca.TestCA(os.path.join(self.folder, "ca"))
         self.ca = ca
         self.cafile = ca.cafile
-        self.cert, key = ca.issue(cert_kind, name="dovecot-%s-%d" % (cert_kind, os.getpid()))
+        self.cert, key = ca.issue(cert_kind, names=names,
+                                  name="dovecot-%s-%d-%d" % (cert_kind, os.getpid(), id(self)))
         self.log = os.path.join(self.folder, "dovecot.log")
 
         ports = free_ports(len(LISTENERS) + 1)
@@ -418,14 +419,15 @@ def _group_alive(group):
 
 
 def start(cert=testca.GOOD, ca=None, user=DEFAULT_USER, password=DEFAULT_PASSWORD,
-          sink=True):
+          sink=True, names=None):
     """Starts a Dovecot and returns it once every port accepts connections.
 
     cert: "good", "expired" or "wrong-host" (see testca); ca: a
     testca.TestCA to sign with (one of its own otherwise); sink: relay
     submitted mail to an aiosmtpd sink (else submission accepts logins but
-    cannot send)."""
-    return Dovecot(cert=cert, ca=ca, user=user, password=password, sink=sink)
+    cannot send); names: the certificate's subjectAltName in place of the
+    kind's ("DNS:firma.test,DNS:*.firma.test")."""
+    return Dovecot(cert=cert, ca=ca, user=user, password=password, sink=sink, names=names)
 
 
 def main():
