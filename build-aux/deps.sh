@@ -14,7 +14,7 @@ packages=(
   # build
   meson ninja-build pkg-config gcc libc6-dev gettext
   libgtk-4-dev libglib2.0-dev libglib2.0-bin
-  libcurl4-openssl-dev libssl-dev openssl libsecret-1-dev libpsl-dev
+  libcurl4-openssl-dev libssl-dev openssl libsecret-1-dev libpsl-dev libjson-glib-dev
   # packaging checks
   desktop-file-utils appstream
   # a private desktop session for the tests (tests/session.sh)

@@ -9,7 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sk-detect.h"
-#include "sk-core-resources.h"
+#include "sk-core.h"
 
 /* All of the DNS part together: long enough for a slow resolver, short
  * enough that the offer still arrives while the person looks at the form.
@@ -289,7 +289,7 @@ load_providers (gpointer data)
   g_auto(GStrv) groups = NULL;
   GPtrArray *providers = g_ptr_array_new ();
 
-  sk_core_register_resource ();
+  sk_core_ensure_resources ();
 
   bytes = g_resources_lookup_data (PROVIDERS_PATH, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
   if (bytes == NULL

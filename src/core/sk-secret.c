@@ -73,10 +73,19 @@ get_session_passwords (void)
 }
 
 static char *
-session_key (const char   *account_id,
-             SkSecretRole  role)
+session_key (const char *account_id,
+             const char *role)
 {
-  return g_strdup_printf ("%s/%s", account_id, role_to_string (role));
+  return g_strdup_printf ("%s/%s", account_id, role);
+}
+
+/* The role of a sign-in's refresh token: one item per account and
+ * provider, beside the passwords, so that clearing the account clears
+ * them too. */
+static char *
+sign_in_role (const char *provider_id)
+{
+  return g_strconcat ("sign-in-", provider_id, NULL);
 }
 
 /* TRUE when the error says that nothing provides the Secret Service: no
@@ -213,6 +222,48 @@ on_clear_ready (GObject      *source,
                                          "from the keyring.")));
 }
 
+static void
+store_item (const char          *account_id,
+            const char          *role,
+            const char          *label,
+            const char          *secret,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *key = NULL;
+  StoreData *data;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sk_secret_store_async);
+  key = session_key (account_id, role);
+
+  if (secret == NULL || *secret == '\0')
+    {
+      g_hash_table_remove (get_session_passwords (), key);
+      secret_password_clear (sk_secret_get_schema (), cancellable,
+                             on_clear_ready, g_steal_pointer (&task),
+                             "account-id", account_id,
+                             "role", role,
+                             NULL);
+      return;
+    }
+
+  /* Kept until the keyring answers: without one, it goes to the session. */
+  data = g_new0 (StoreData, 1);
+  data->key = g_steal_pointer (&key);
+  data->password = g_strdup (secret);
+  g_task_set_task_data (task, data, (GDestroyNotify) store_data_free);
+
+  secret_password_store (sk_secret_get_schema (), SECRET_COLLECTION_DEFAULT,
+                         label, secret, cancellable,
+                         on_store_ready, g_steal_pointer (&task),
+                         "account-id", account_id,
+                         "role", role,
+                         NULL);
+}
+
 void
 sk_secret_store_async (const char          *account_id,
                        SkSecretRole         role,
@@ -222,35 +273,11 @@ sk_secret_store_async (const char          *account_id,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *key = NULL;
   g_autofree char *label = NULL;
-  StoreData *data;
 
   g_return_if_fail (account_id != NULL && *account_id != '\0');
   g_return_if_fail (role == SK_SECRET_INCOMING || role == SK_SECRET_OUTGOING);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sk_secret_store_async);
-  key = session_key (account_id, role);
-
-  if (password == NULL || *password == '\0')
-    {
-      g_hash_table_remove (get_session_passwords (), key);
-      secret_password_clear (sk_secret_get_schema (), cancellable,
-                             on_clear_ready, g_steal_pointer (&task),
-                             "account-id", account_id,
-                             "role", role_to_string (role),
-                             NULL);
-      return;
-    }
-
-  /* Kept until the keyring answers: without one, it goes to the session. */
-  data = g_new0 (StoreData, 1);
-  data->key = g_steal_pointer (&key);
-  data->password = g_strdup (password);
-  g_task_set_task_data (task, data, (GDestroyNotify) store_data_free);
 
   /* The label is what people see in the desktop's password manager. */
   if (account_name == NULL || *account_name == '\0')
@@ -264,12 +291,37 @@ sk_secret_store_async (const char          *account_id,
      * the desktop's password manager; %s is the account's name. */
     label = g_strdup_printf (_("Skrzynka: %s (outgoing)"), account_name);
 
-  secret_password_store (sk_secret_get_schema (), SECRET_COLLECTION_DEFAULT,
-                         label, password, cancellable,
-                         on_store_ready, g_steal_pointer (&task),
-                         "account-id", account_id,
-                         "role", role_to_string (role),
-                         NULL);
+  store_item (account_id, role_to_string (role), label, password,
+              cancellable, callback, user_data);
+}
+
+void
+sk_secret_store_sign_in_async (const char          *account_id,
+                               const char          *provider_id,
+                               const char          *provider_name,
+                               const char          *account_name,
+                               const char          *refresh_token,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autofree char *role = NULL;
+  g_autofree char *label = NULL;
+
+  g_return_if_fail (account_id != NULL && *account_id != '\0');
+  g_return_if_fail (provider_id != NULL && *provider_id != '\0');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (account_name == NULL || *account_name == '\0')
+    account_name = account_id;
+  role = sign_in_role (provider_id);
+  /* Translators: the name of a saved sign-in in the desktop's password
+   * manager; the first %s is the account's name, the second the provider
+   * ("Microsoft"). */
+  label = g_strdup_printf (_("Skrzynka: %s (signed in with %s)"), account_name,
+                           provider_name != NULL ? provider_name : provider_id);
+
+  store_item (account_id, role, label, refresh_token, cancellable, callback, user_data);
 }
 
 gboolean
@@ -319,20 +371,16 @@ on_lookup_ready (GObject      *source,
     }
 }
 
-void
-sk_secret_lookup_async (const char          *account_id,
-                        SkSecretRole         role,
-                        GCancellable        *cancellable,
-                        GAsyncReadyCallback  callback,
-                        gpointer             user_data)
+static void
+lookup_item (const char          *account_id,
+             const char          *role,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autofree char *key = NULL;
   const char *password;
-
-  g_return_if_fail (account_id != NULL && *account_id != '\0');
-  g_return_if_fail (role == SK_SECRET_INCOMING || role == SK_SECRET_OUTGOING);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, sk_secret_lookup_async);
@@ -349,8 +397,39 @@ sk_secret_lookup_async (const char          *account_id,
   secret_password_lookup (sk_secret_get_schema (), cancellable,
                           on_lookup_ready, g_steal_pointer (&task),
                           "account-id", account_id,
-                          "role", role_to_string (role),
+                          "role", role,
                           NULL);
+}
+
+void
+sk_secret_lookup_async (const char          *account_id,
+                        SkSecretRole         role,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_return_if_fail (account_id != NULL && *account_id != '\0');
+  g_return_if_fail (role == SK_SECRET_INCOMING || role == SK_SECRET_OUTGOING);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  lookup_item (account_id, role_to_string (role), cancellable, callback, user_data);
+}
+
+void
+sk_secret_lookup_sign_in_async (const char          *account_id,
+                                const char          *provider_id,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autofree char *role = NULL;
+
+  g_return_if_fail (account_id != NULL && *account_id != '\0');
+  g_return_if_fail (provider_id != NULL && *provider_id != '\0');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  role = sign_in_role (provider_id);
+  lookup_item (account_id, role, cancellable, callback, user_data);
 }
 
 char *
@@ -364,6 +443,14 @@ sk_secret_lookup_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static gboolean
+has_key_prefix (gpointer key,
+                gpointer value,
+                gpointer prefix)
+{
+  return g_str_has_prefix (key, prefix);
+}
+
 void
 sk_secret_clear_async (const char          *account_id,
                        GCancellable        *cancellable,
@@ -371,8 +458,7 @@ sk_secret_clear_async (const char          *account_id,
                        gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *incoming_key = NULL;
-  g_autofree char *outgoing_key = NULL;
+  g_autofree char *prefix = NULL;
 
   g_return_if_fail (account_id != NULL && *account_id != '\0');
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -380,12 +466,10 @@ sk_secret_clear_async (const char          *account_id,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, sk_secret_clear_async);
 
-  incoming_key = session_key (account_id, SK_SECRET_INCOMING);
-  outgoing_key = session_key (account_id, SK_SECRET_OUTGOING);
-  g_hash_table_remove (get_session_passwords (), incoming_key);
-  g_hash_table_remove (get_session_passwords (), outgoing_key);
+  prefix = g_strconcat (account_id, "/", NULL);
+  g_hash_table_foreach_remove (get_session_passwords (), has_key_prefix, prefix);
 
-  /* Matching on the account alone removes the items of both roles. */
+  /* Matching on the account alone removes the items of every role. */
   secret_password_clear (sk_secret_get_schema (), cancellable,
                          on_clear_ready, g_steal_pointer (&task),
                          "account-id", account_id,

@@ -50,7 +50,27 @@ void      sk_secret_lookup_async    (const char          *account_id,
 char     *sk_secret_lookup_finish   (GAsyncResult        *result,
                                      GError             **error);
 
-/* Removes both passwords of the account, from the keyring and the session. */
+/* A sign-in's refresh token (OAuth 2.0), one item per account and
+ * provider, in the keyring only (with no keyring, for this session, as the
+ * passwords above); finish with sk_secret_store_finish() and
+ * sk_secret_lookup_finish().  An empty or NULL token removes the item: the
+ * account is signed out. */
+void      sk_secret_store_sign_in_async  (const char          *account_id,
+                                          const char          *provider_id,
+                                          const char          *provider_name,
+                                          const char          *account_name,
+                                          const char          *refresh_token,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+void      sk_secret_lookup_sign_in_async (const char          *account_id,
+                                          const char          *provider_id,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+
+/* Removes every password and sign-in of the account, from the keyring and
+ * the session. */
 void      sk_secret_clear_async     (const char          *account_id,
                                      GCancellable        *cancellable,
                                      GAsyncReadyCallback  callback,

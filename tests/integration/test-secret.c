@@ -73,6 +73,30 @@ clear (const char    *account_id,
   return sk_secret_clear_finish (wait_for (&result), error);
 }
 
+static gboolean
+store_sign_in (const char    *account_id,
+               const char    *provider_id,
+               const char    *token,
+               GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sk_secret_store_sign_in_async (account_id, provider_id, "Microsoft", "Kancelaria", token,
+                                 NULL, on_ready, &result);
+  return sk_secret_store_finish (wait_for (&result), error);
+}
+
+static char *
+lookup_sign_in (const char  *account_id,
+                const char  *provider_id,
+                GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sk_secret_lookup_sign_in_async (account_id, provider_id, NULL, on_ready, &result);
+  return sk_secret_lookup_finish (wait_for (&result), error);
+}
+
 static void
 assert_password (const char   *account_id,
                  SkSecretRole  role,
@@ -327,7 +351,65 @@ test_keyring_cancelled (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* A sign-in's refresh token: its own item per provider, beside the
+ * passwords, gone with the account. */
+static void
+test_keyring_sign_in (void)
+{
+  g_autofree char *id = new_account_id ();
+  g_autoptr(GError) error = NULL;
+  SkSecretString *token = NULL;
+  SkSecretString *other = NULL;
+
+  g_assert_true (store (id, SK_SECRET_INCOMING, "Kancelaria", "password", NULL, &error));
+  g_assert_true (store_sign_in (id, "microsoft", "M.R3_BAY.refresh", &error));
+  g_assert_no_error (error);
+  assert_keyring_item (id, "sign-in-microsoft",
+                       "Skrzynka: Kancelaria (signed in with Microsoft)", "M.R3_BAY.refresh");
+
+  token = lookup_sign_in (id, "microsoft", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (token, ==, "M.R3_BAY.refresh");
+  other = lookup_sign_in (id, "google", &error);
+  g_assert_no_error (error);
+  g_assert_null (other);
+  assert_password (id, SK_SECRET_INCOMING, "password");
+
+  /* Signing out removes the token and nothing else. */
+  g_assert_true (store_sign_in (id, "microsoft", NULL, &error));
+  g_assert_no_error (error);
+  assert_no_keyring_item (id, "sign-in-microsoft");
+  assert_password (id, SK_SECRET_INCOMING, "password");
+
+  /* Deleting the account removes its sign-ins too. */
+  g_assert_true (store_sign_in (id, "google", "1//0g", &error));
+  g_assert_true (clear (id, NULL, &error));
+  g_assert_no_error (error);
+  assert_no_keyring_item (id, "sign-in-google");
+  sk_secret_free (token);
+}
+
 /* Without a keyring: the same calls, the passwords kept in the process */
+
+static void
+test_session_sign_in (void)
+{
+  g_autofree char *id = new_account_id ();
+  g_autoptr(GError) error = NULL;
+  SkSecretString *token = NULL;
+
+  g_assert_false (store_sign_in (id, "microsoft", "session token", &error));
+  g_assert_error (error, SK_SECRET_ERROR, SK_SECRET_ERROR_NO_KEYRING);
+  g_clear_error (&error);
+  token = lookup_sign_in (id, "microsoft", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (token, ==, "session token");
+  sk_secret_free (token);
+
+  g_assert_true (clear (id, NULL, &error));
+  g_assert_null (lookup_sign_in (id, "microsoft", &error));
+  g_assert_error (error, SK_SECRET_ERROR, SK_SECRET_ERROR_NO_KEYRING);
+}
 
 static void
 test_session_store_lookup (void)
@@ -411,6 +493,7 @@ main (int   argc,
                        test_keyring_empty_clears);
       g_test_add_func ("/sk/secret/keyring/clear", test_keyring_clear);
       g_test_add_func ("/sk/secret/keyring/cancelled", test_keyring_cancelled);
+      g_test_add_func ("/sk/secret/keyring/sign-in", test_keyring_sign_in);
       break;
 
     case MODE_NO_KEYRING:
@@ -419,6 +502,7 @@ main (int   argc,
       g_test_add_func ("/sk/secret/no-keyring/empty-clears",
                        test_session_empty_clears);
       g_test_add_func ("/sk/secret/no-keyring/clear", test_session_clear);
+      g_test_add_func ("/sk/secret/no-keyring/sign-in", test_session_sign_in);
       break;
 
     case MODE_NO_BUS:
@@ -433,6 +517,7 @@ main (int   argc,
       g_test_add_func ("/sk/secret/no-bus/empty-clears",
                        test_session_empty_clears);
       g_test_add_func ("/sk/secret/no-bus/clear", test_session_clear);
+      g_test_add_func ("/sk/secret/no-bus/sign-in", test_session_sign_in);
       break;
 
     default:

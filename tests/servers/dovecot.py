@@ -81,13 +81,13 @@ ssl = required
 ssl_cert = <{cert}
 ssl_key = <{key}
 ssl_min_protocol = TLSv1.2
-auth_mechanisms = plain login
+auth_mechanisms = plain login{oauth2_mechanisms}
 auth_failure_delay = 0
 disable_plaintext_auth = yes
-
+{oauth2_passdb}
 passdb {{
   driver = passwd-file
-  args = scheme=SHA512-CRYPT {dir}/passwd
+  args = scheme=SHA512-CRYPT {dir}/passwd{password_mechanisms}
 }}
 userdb {{
   driver = static
@@ -101,6 +101,27 @@ submission_relay_trusted = yes
 submission_relay_ssl = no
 
 {services}
+"""
+
+
+# Bearer tokens (XOAUTH2, OAUTHBEARER) checked against an introspection
+# endpoint (NOTES.md "OAuth 2.0 against real Dovecot"); passwords still
+# work through PLAIN and LOGIN.
+OAUTH2_PASSDB = """
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {dir}/oauth2.conf.ext
+}}
+"""
+
+OAUTH2_CONFIG = """\
+introspection_url = {url}
+introspection_mode = post
+username_attribute = email
+active_attribute = active
+active_value = true
+timeout_msecs = 5000
 """
 
 
@@ -205,7 +226,7 @@ class Dovecot:
     """One running Dovecot; see start()."""
 
     def __init__(self, cert=testca.GOOD, ca=None, user=DEFAULT_USER,
-                 password=DEFAULT_PASSWORD, sink=True):
+                 password=DEFAULT_PASSWORD, sink=True, names=None, introspection=None):
         self.host = HOST
         self.user = user
         self.password = password
@@ -219,12 +240,12 @@ class Dovecot:
         self.folder = tempfile.mkdtemp(prefix="skrzynka-dovecot.")
         atexit.register(self.stop)
         try:
-            self._start(cert, ca, sink)
+            self._start(cert, ca, sink, names, introspection)
         except BaseException:
             self.stop()
             raise
 
-    def _start(self, cert_kind, ca, sink):
+    def _start(self, cert_kind, ca, sink, names, introspection):
         # Dovecot's auth process runs as an unprivileged user and must be
         # able to walk down to the passwd-file.
         path = self.folder
@@ -236,7 +257,8 @@ class Dovecot:
         ca = ca or testca.TestCA(os.path.join(self.folder, "ca"))
         self.ca = ca
         self.cafile = ca.cafile
-        self.cert, key = ca.issue(cert_kind, name="dovecot-%s-%d" % (cert_kind, os.getpid()))
+        self.cert, key = ca.issue(cert_kind, names=names,
+                                  name="dovecot-%s-%d-%d" % (cert_kind, os.getpid(), id(self)))
         self.log = os.path.join(self.folder, "dovecot.log")
 
         ports = free_ports(len(LISTENERS) + 1)
@@ -280,11 +302,20 @@ class Dovecot:
                         "  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n}"
                         % ("  chroot =\n" if os.geteuid() != 0 else ""))
 
+        if introspection:
+            oauth2_config = os.path.join(self.folder, "oauth2.conf.ext")
+            with open(oauth2_config, "w") as config:
+                config.write(OAUTH2_CONFIG.format(url=introspection))
+            os.chmod(oauth2_config, 0o644)
+
         self.config = os.path.join(self.folder, "dovecot.conf")
         with open(self.config, "w") as config:
             config.write(CONFIG.format(
                 dir=self.folder, instance=os.path.basename(self.folder), host=HOST,
                 users=users, cert=self.cert, key=key, uid=uid, gid=gid,
+                oauth2_mechanisms=" xoauth2 oauthbearer" if introspection else "",
+                oauth2_passdb=OAUTH2_PASSDB.format(dir=self.folder) if introspection else "",
+                password_mechanisms="\n  mechanisms = plain login" if introspection else "",
                 relay_port=relay_port, services="\n".join(services)))
 
         # The password goes to doveadm on its command line: a test password,
@@ -418,14 +449,18 @@ def _group_alive(group):
 
 
 def start(cert=testca.GOOD, ca=None, user=DEFAULT_USER, password=DEFAULT_PASSWORD,
-          sink=True):
+          sink=True, names=None, introspection=None):
     """Starts a Dovecot and returns it once every port accepts connections.
 
     cert: "good", "expired" or "wrong-host" (see testca); ca: a
     testca.TestCA to sign with (one of its own otherwise); sink: relay
     submitted mail to an aiosmtpd sink (else submission accepts logins but
-    cannot send)."""
-    return Dovecot(cert=cert, ca=ca, user=user, password=password, sink=sink)
+    cannot send); names: the certificate's subjectAltName in place of the
+    kind's ("DNS:firma.test,DNS:*.firma.test"); introspection: an OAuth 2.0
+    introspection URL, to accept bearer tokens (XOAUTH2, OAUTHBEARER) it
+    vouches for besides the password."""
+    return Dovecot(cert=cert, ca=ca, user=user, password=password, sink=sink, names=names,
+                   introspection=introspection)
 
 
 def main():

@@ -92,12 +92,13 @@ class TestCA:
                  "-addext", "keyUsage=critical,keyCertSign,cRLSign")
         os.chmod(self.keyfile, 0o600)
 
-    def issue(self, kind=GOOD, name=None):
+    def issue(self, kind=GOOD, name=None, names=None):
         """Signs a server certificate; returns the paths (cert, key).
 
         GOOD is valid now for localhost and 127.0.0.1; EXPIRED has the same
         names but ran out a year ago; WRONG_HOST is valid now but names
-        another host only."""
+        another host only.  names, when given, replaces the kind's
+        subjectAltName ("DNS:a.example,DNS:*.b.example")."""
         if kind not in KINDS:
             raise ValueError("unknown certificate kind %r" % kind)
         name = name or kind
@@ -111,9 +112,9 @@ class TestCA:
         else:
             start, end = now - datetime.timedelta(hours=1), now + datetime.timedelta(days=2)
         if kind == WRONG_HOST:
-            common_name, names = WRONG_NAME, "DNS:" + WRONG_NAME
+            common_name, names = WRONG_NAME, names or "DNS:" + WRONG_NAME
         else:
-            common_name, names = "localhost", GOOD_NAMES
+            common_name, names = "localhost", names or GOOD_NAMES
 
         _openssl("req", "-new", "-newkey", "ec",
                  "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",

@@ -1,0 +1,21 @@
+/* sk-core.c — what the core library sets up once for all its parts
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "sk-core.h"
+#include "sk-core-resources.h"
+
+void
+sk_core_ensure_resources (void)
+{
+  static gsize registered;
+
+  /* Registering a static resource twice would link it to itself. */
+  if (g_once_init_enter (&registered))
+    {
+      sk_core_register_resource ();
+      g_once_init_leave (&registered, 1);
+    }
+}
