@@ -1,4 +1,5 @@
-/* sk-http.c — one HTTPS GET of a small file, verified and cancellable
+/* sk-http.c — one HTTPS GET of a small file, or one form POST, verified
+ * and cancellable
  *
  * Each request runs on a worker thread with a fresh easy handle driven
  * through a multi handle of its own, so that a cancel wakes the wait for
@@ -32,12 +33,14 @@ typedef struct
   gsize         max_size;
   guint         timeout_ms;
   gboolean      allow_http;
+  char         *form;         /* POST: may hold secrets; wiped */
 
   GCancellable *cancellable;
   CURLM        *multi;
   GByteArray   *body;
   gboolean      too_large;
   char         *final_url;
+  long          status;
 } Job;
 
 static void
@@ -45,6 +48,9 @@ job_free (Job *job)
 {
   g_free (job->url);
   g_free (job->cafile);
+  if (job->form != NULL)
+    explicit_bzero (job->form, strlen (job->form));
+  g_free (job->form);
   g_strfreev (job->connect_to);
   g_clear_object (&job->cancellable);
   g_clear_pointer (&job->body, g_byte_array_unref);
@@ -340,24 +346,63 @@ check_url (const char  *url,
   return TRUE;
 }
 
-void
-sk_http_get_async (const SkHttpRequest  *request,
-                   GCancellable         *cancellable,
-                   GAsyncReadyCallback   callback,
-                   gpointer              user_data)
+/* A form's answer comes back whatever its status: an OAuth 2.0 token
+ * endpoint says what is wrong in a 400's body (RFC 6749 §5.2). */
+static void
+post_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Job *job = task_data;
+  struct curl_slist *connect_to = NULL;
+  struct curl_slist *headers = curl_slist_append (NULL, "Accept: application/json");
+  CURL *easy;
+  CURLcode code;
+
+  for (guint i = 0; job->connect_to != NULL && job->connect_to[i] != NULL; i++)
+    connect_to = curl_slist_append (connect_to, job->connect_to[i]);
+
+  easy = make_handle (job, connect_to, headers);
+  /* A redirected POST would carry the form somewhere else. */
+  curl_easy_setopt (easy, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt (easy, CURLOPT_POSTFIELDS, job->form);
+  curl_easy_setopt (easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) strlen (job->form));
+  code = run_transfer (job, easy);
+  curl_easy_getinfo (easy, CURLINFO_RESPONSE_CODE, &job->status);
+  curl_easy_cleanup (easy);
+  curl_slist_free_all (connect_to);
+  curl_slist_free_all (headers);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (job->too_large)
+    code = CURLE_FILESIZE_EXCEEDED;
+  if (code == CURLE_OK)
+    g_task_return_pointer (task, g_byte_array_free_to_bytes (g_steal_pointer (&job->body)),
+                           (GDestroyNotify) g_bytes_unref);
+  else
+    g_task_return_error (task, error_for_code (job, code, job->status));
+}
+
+static void
+start (const SkHttpRequest  *request,
+       const char           *form,
+       GTaskThreadFunc       thread,
+       GCancellable         *cancellable,
+       GAsyncReadyCallback   callback,
+       gpointer              user_data)
 {
   static GOnce init_once = G_ONCE_INIT;
   g_autoptr(GTask) task = NULL;
   GError *error = NULL;
   Job *job;
 
-  g_return_if_fail (request != NULL && request->url != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
   g_once (&init_once, init_curl, NULL);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sk_http_get_async);
+  g_task_set_source_tag (task, form != NULL ? (gpointer) sk_http_post_form_async
+                                            : (gpointer) sk_http_get_async);
   if (!check_url (request->url, request->allow_http, &error))
     {
       g_task_return_error (task, error);
@@ -371,11 +416,55 @@ sk_http_get_async (const SkHttpRequest  *request,
   job->max_size = request->max_size > 0 ? request->max_size : SK_HTTP_DEFAULT_MAX_SIZE;
   job->timeout_ms = request->timeout_ms > 0 ? request->timeout_ms : SK_HTTP_DEFAULT_TIMEOUT_MS;
   job->allow_http = request->allow_http;
+  job->form = g_strdup (form);
   /* The worker needs one even when the caller gave none. */
   job->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
   job->body = g_byte_array_new ();
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  g_task_run_in_thread (task, get_thread);
+  g_task_run_in_thread (task, thread);
+}
+
+void
+sk_http_get_async (const SkHttpRequest  *request,
+                   GCancellable         *cancellable,
+                   GAsyncReadyCallback   callback,
+                   gpointer              user_data)
+{
+  g_return_if_fail (request != NULL && request->url != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  start (request, NULL, get_thread, cancellable, callback, user_data);
+}
+
+void
+sk_http_post_form_async (const SkHttpRequest  *request,
+                         const char           *form,
+                         GCancellable         *cancellable,
+                         GAsyncReadyCallback   callback,
+                         gpointer              user_data)
+{
+  g_return_if_fail (request != NULL && request->url != NULL);
+  g_return_if_fail (form != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  start (request, form, post_thread, cancellable, callback, user_data);
+}
+
+GBytes *
+sk_http_post_form_finish (GAsyncResult  *result,
+                          guint         *status,
+                          GError       **error)
+{
+  Job *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sk_http_post_form_async, NULL);
+
+  job = g_task_get_task_data (G_TASK (result));
+  if (status != NULL)
+    *status = job != NULL ? (guint) job->status : 0;
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 GBytes *

@@ -1,4 +1,5 @@
-/* sk-http.h — one HTTPS GET of a small file, verified and cancellable
+/* sk-http.h — one HTTPS GET of a small file, or one form POST, verified
+ * and cancellable
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -55,5 +56,19 @@ void     sk_http_get_async   (const SkHttpRequest  *request,
 GBytes  *sk_http_get_finish  (GAsyncResult         *result,
                               char                **final_url,
                               GError              **error);
+
+/* POSTs form (application/x-www-form-urlencoded, wiped when done) to the
+ * request's URL, following no redirect, and gives back the answer's body
+ * whatever its HTTP status, which goes to status: an OAuth 2.0 token
+ * endpoint explains a refusal in the body of a 400.  The error is for what
+ * gave no answer at all. */
+void     sk_http_post_form_async  (const SkHttpRequest  *request,
+                                   const char           *form,
+                                   GCancellable         *cancellable,
+                                   GAsyncReadyCallback   callback,
+                                   gpointer              user_data);
+GBytes  *sk_http_post_form_finish (GAsyncResult         *result,
+                                   guint                *status,
+                                   GError              **error);
 
 G_END_DECLS
