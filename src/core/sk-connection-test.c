@@ -147,14 +147,9 @@ typedef enum
 typedef struct
 {
   SkTestSide          side;
-  SkProtocol          protocol;
-  SkSecurity          security;
-  char               *host;
+  SkServer           *server;        /* username NULL: no login (SMTP without
+                                      * authentication) */
   char               *ascii_host;    /* for DNS, the URL and the certificate */
-  guint               port;
-  SkAuthMethod        auth_method;
-  char               *username;      /* NULL: no login (SMTP without authentication) */
-  char               *password;      /* wiped when freed */
   char               *pin;           /* a pinned fingerprint, or NULL */
   guint               timeout;
   GPtrArray          *extra_cas;     /* X509 */
@@ -193,16 +188,6 @@ typedef struct
 } SideJob;
 
 static void
-wipe_free (char *secret)
-{
-  if (secret == NULL)
-    return;
-
-  explicit_bzero (secret, strlen (secret));
-  g_free (secret);
-}
-
-static void
 certificate_info_free (SkCertificateInfo *info)
 {
   if (info == NULL)
@@ -219,10 +204,8 @@ certificate_info_free (SkCertificateInfo *info)
 static void
 side_job_free (SideJob *job)
 {
-  g_free (job->host);
+  sk_server_free (job->server);
   g_free (job->ascii_host);
-  g_free (job->username);
-  wipe_free (job->password);
   g_free (job->pin);
   g_clear_pointer (&job->extra_cas, g_ptr_array_unref);
   g_clear_object (&job->cancellable);
@@ -284,20 +267,20 @@ plan_steps (SideJob *job)
   job->n_order = 0;
   job->order[job->n_order++] = SK_TEST_STEP_RESOLVE;
   job->order[job->n_order++] = SK_TEST_STEP_CONNECT;
-  if (job->security == SK_SECURITY_SSL)
+  if (job->server->security == SK_SECURITY_SSL)
     job->order[job->n_order++] = SK_TEST_STEP_TLS;
   job->order[job->n_order++] = SK_TEST_STEP_GREETING;
-  if (job->security == SK_SECURITY_STARTTLS)
+  if (job->server->security == SK_SECURITY_STARTTLS)
     job->order[job->n_order++] = SK_TEST_STEP_TLS;
-  if (job->username != NULL)
+  if (job->server->username != NULL)
     job->order[job->n_order++] = SK_TEST_STEP_LOGIN;
 
   for (guint i = 0; i < SK_N_TEST_STEPS; i++)
     job->step_state[i] = SK_STEP_PENDING;
 
-  if (job->security == SK_SECURITY_NONE)
+  if (job->server->security == SK_SECURITY_NONE)
     set_step (job, SK_TEST_STEP_TLS, SK_STEP_SKIPPED, 0);
-  if (job->username == NULL)
+  if (job->server->username == NULL)
     set_step (job, SK_TEST_STEP_LOGIN, SK_STEP_SKIPPED, 0);
 
   job->position = 0;
@@ -320,7 +303,7 @@ curl_timer (SideJob  *job,
 static void
 refresh_tls (SideJob *job)
 {
-  if (job->tls_established || job->security == SK_SECURITY_NONE)
+  if (job->tls_established || job->server->security == SK_SECURITY_NONE)
     return;
 
   if (curl_timer (job, CURLINFO_APPCONNECT_TIME_T) > 0)
@@ -429,7 +412,7 @@ track_send (SideJob       *job,
     {
       /* libcurl goes on without a login when the server offers none: the
        * outcome is that, whatever the server says next. */
-      if (has_prefix_ci (data, size, "MAIL FROM:") && job->username != NULL
+      if (has_prefix_ci (data, size, "MAIL FROM:") && job->server->username != NULL
           && !sk_transcript_get_exchange (job->transcript)->logged_in)
         job->unauthenticated = TRUE;
 
@@ -736,9 +719,9 @@ ssl_ctx_cb (CURL *easy,
 static const char *
 url_scheme (SideJob *job)
 {
-  gboolean ssl = job->security == SK_SECURITY_SSL;
+  gboolean ssl = job->server->security == SK_SECURITY_SSL;
 
-  switch (job->protocol)
+  switch (job->server->protocol)
     {
     case SK_PROTOCOL_IMAP:
       return ssl ? "imaps" : "imap";
@@ -786,9 +769,9 @@ make_handle (SideJob  *job,
     return NULL;
 
   if (strchr (job->ascii_host, ':') != NULL)
-    url = g_strdup_printf ("%s://[%s]:%u", url_scheme (job), job->ascii_host, job->port);
+    url = g_strdup_printf ("%s://[%s]:%u", url_scheme (job), job->ascii_host, job->server->port);
   else
-    url = g_strdup_printf ("%s://%s:%u", url_scheme (job), job->ascii_host, job->port);
+    url = g_strdup_printf ("%s://%s:%u", url_scheme (job), job->ascii_host, job->server->port);
 
   curl_easy_setopt (easy, CURLOPT_URL, url);
   curl_easy_setopt (easy, CURLOPT_PROTOCOLS_STR, "imap,imaps,pop3,pop3s,smtp,smtps");
@@ -808,7 +791,8 @@ make_handle (SideJob  *job,
   curl_easy_setopt (easy, CURLOPT_QUICK_EXIT, 1L);
 
   curl_easy_setopt (easy, CURLOPT_USE_SSL,
-                    job->security == SK_SECURITY_NONE ? (long) CURLUSESSL_NONE : (long) CURLUSESSL_ALL);
+                    job->server->security == SK_SECURITY_NONE ? (long) CURLUSESSL_NONE
+                                                              : (long) CURLUSESSL_ALL);
   curl_easy_setopt (easy, CURLOPT_SSLVERSION, (long) CURL_SSLVERSION_TLSv1_2);
   curl_easy_setopt (easy, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt (easy, CURLOPT_SSL_VERIFYHOST, job->pin != NULL ? 0L : 2L);
@@ -830,9 +814,9 @@ make_handle (SideJob  *job,
   /* Without a user name libcurl stops after the capabilities. */
   if (with_login)
     {
-      curl_easy_setopt (easy, CURLOPT_USERNAME, job->username);
-      curl_easy_setopt (easy, CURLOPT_PASSWORD, job->password);
-      curl_easy_setopt (easy, CURLOPT_LOGIN_OPTIONS, login_options (job->auth_method));
+      curl_easy_setopt (easy, CURLOPT_USERNAME, job->server->username);
+      curl_easy_setopt (easy, CURLOPT_PASSWORD, job->server->password);
+      curl_easy_setopt (easy, CURLOPT_LOGIN_OPTIONS, login_options (job->server->auth_method));
     }
 
   if (send)
@@ -860,12 +844,12 @@ run_connection (SideJob  *job,
   long timeout_ms;
   /* Not on the first of two connections, which only reads what the
    * server offers. */
-  gboolean send = job->message != NULL && (with_login || job->username == NULL);
+  gboolean send = job->message != NULL && (with_login || job->server->username == NULL);
 
   job->attempt_start = elapsed (job);
   sk_transcript_begin_connection (job->transcript);
   job->connected = FALSE;
-  if (job->security == SK_SECURITY_NONE)
+  if (job->server->security == SK_SECURITY_NONE)
     sk_transcript_set_secure (job->transcript);
 
   /* A second connection (security None) has what the first one left. */
@@ -983,10 +967,8 @@ make_result (SideJob  *job,
     code = CURLE_OK;
 
   input = (SkDiagnosisInput) {
-    .protocol = job->protocol,
-    .host = job->host,
-    .port = job->port,
-    .tls_chosen = job->security == SK_SECURITY_SSL,
+    .server = job->server,
+    .tls_chosen = job->server->security == SK_SECURITY_SSL,
     .curl_code = code,
     .last_reply = last_reply,
     .greeted = exchange->greeted,
@@ -995,16 +977,16 @@ make_result (SideJob  *job,
     .certificate_pin_mismatch = job->pin_mismatch,
     .certificate_wrong_host = is_host_error (job->verify_error),
     .tls_established = job->tls_established,
-    .login_wanted = job->username != NULL,
+    .login_wanted = job->server->username != NULL,
     .login_attempted = exchange->login_attempted,
     .starttls_offered = job->starttls_refused,
   };
 
   result->side = job->side;
-  result->protocol = job->protocol;
-  result->host = g_strdup (job->host);
-  result->port = job->port;
-  result->security = job->security;
+  result->protocol = job->server->protocol;
+  result->host = g_strdup (job->server->host);
+  result->port = job->server->port;
+  result->security = job->server->security;
   result->seconds = elapsed (job);
   memcpy (result->step_state, job->step_state, sizeof result->step_state);
   memcpy (result->step_seconds, job->step_seconds, sizeof result->step_seconds);
@@ -1049,14 +1031,15 @@ side_thread (GTask        *task,
   CURLcode code;
 
   job->start_time = g_get_monotonic_time ();
-  job->transcript = sk_transcript_new (job->protocol, job->username, job->password);
+  job->transcript = sk_transcript_new (job->server->protocol, job->server->username,
+                                       job->server->password);
 
   plan_steps (job);
 
   /* Without security, the capabilities are read on a first connection
    * that sends no password (CONNECT_ONLY would log in in one go): a server
    * that offers STARTTLS never gets the password in the clear. */
-  if (job->security == SK_SECURITY_NONE && job->username != NULL)
+  if (job->server->security == SK_SECURITY_NONE && job->server->username != NULL)
     {
       code = run_connection (job, FALSE);
       if (code == CURLE_OK && sk_transcript_get_exchange (job->transcript)->starttls_offered)
@@ -1066,7 +1049,7 @@ side_thread (GTask        *task,
     }
   else
     {
-      code = run_connection (job, job->username != NULL);
+      code = run_connection (job, job->server->username != NULL);
     }
 
   finish_steps (job);
@@ -1123,57 +1106,6 @@ side_done (GObject      *source_object,
                          (GDestroyNotify) sk_test_result_free);
 }
 
-static gboolean
-invalid (GError     **error,
-         const char  *message)
-{
-  g_set_error_literal (error, SK_CONNECTION_TEST_ERROR, SK_CONNECTION_TEST_ERROR_INVALID, message);
-  return FALSE;
-}
-
-/* What cannot be tested at all is refused here, before any connection. */
-static gboolean
-check_side (SkTestSide   side,
-            const char  *host,
-            guint        port,
-            SkSecurity   security,
-            gboolean     plain_confirmed,
-            const char  *username,
-            const char  *password,
-            GError     **error)
-{
-  gboolean incoming = side == SK_TEST_SIDE_INCOMING;
-
-  if (!sk_hostname_is_valid (host))
-    return invalid (error, incoming
-                    ? _("Enter a valid incoming mail server name.")
-                    : _("Enter a valid outgoing mail server name."));
-
-  if (port < 1 || port > 65535)
-    return invalid (error, incoming
-                    ? _("Enter an incoming server port number from 1 to 65535.")
-                    : _("Enter an outgoing server port number from 1 to 65535."));
-
-  if (username == NULL)
-    return TRUE;
-
-  if (*username == '\0')
-    return invalid (error, incoming
-                    ? _("Enter the user name.")
-                    : _("Enter the user name for the outgoing server."));
-
-  /* A line break would put a command of its own on the wire. */
-  if (!sk_credential_is_safe (username, -1) || !sk_credential_is_safe (password, -1))
-    return invalid (error, _("The user name and the password must each fit on one line. "
-                             "Type them again without line breaks."));
-
-  if (security == SK_SECURITY_NONE && !plain_confirmed)
-    return invalid (error, _("Without security the password would cross the network readable by "
-                             "others. Choose SSL/TLS or STARTTLS, or confirm that you accept this."));
-
-  return TRUE;
-}
-
 static GPtrArray *
 load_cas (const char  *path,
           GError     **error)
@@ -1200,33 +1132,21 @@ load_cas (const char  *path,
 }
 
 static SideJob *
-side_job_new (SkTestSide    side,
-              SkProtocol    protocol,
-              const char   *host,
-              guint         port,
-              SkSecurity    security,
-              SkAuthMethod  auth_method,
-              const char   *username,
-              const char   *password,
-              const char   *pin,
-              guint         timeout,
-              GPtrArray    *extra_cas,
-              Reporter     *reporter)
+side_job_new (SkTestSide      side,
+              const SkServer *server,
+              guint           timeout,
+              GPtrArray      *extra_cas,
+              Reporter       *reporter)
 {
   SideJob *job = g_new0 (SideJob, 1);
+  const char *pin = server->pinned_sha256;
 
   job->side = side;
-  job->protocol = protocol;
-  job->security = security;
-  job->host = g_strdup (host);
-  job->ascii_host = g_hostname_to_ascii (host);
-  job->port = port;
-  job->auth_method = auth_method;
-  job->username = g_strdup (username);
-  if (username != NULL)
-    job->password = g_strdup (password != NULL ? password : "");
+  job->server = sk_server_copy (server);
+  job->ascii_host = g_hostname_to_ascii (server->host);
   /* Google's certificates are always checked in full. */
-  if (pin != NULL && *pin != '\0' && sk_fingerprint_is_valid (pin) && !sk_host_is_google (host))
+  if (pin != NULL && *pin != '\0' && sk_fingerprint_is_valid (pin)
+      && !sk_host_is_google (server->host))
     job->pin = g_ascii_strup (pin, -1);
   job->timeout = CLAMP (timeout, SK_MIN_TIMEOUT, SK_MAX_TIMEOUT);
   job->extra_cas = g_ptr_array_new_with_free_func ((GDestroyNotify) X509_free);
@@ -1242,42 +1162,6 @@ side_job_new (SkTestSide    side,
   job->verify_error = X509_V_OK;
 
   return job;
-}
-
-/* The login the outgoing server takes: none (NULL), the incoming one, or
- * its own. */
-static void
-outgoing_login (SkAccount   *account,
-                const char **username,
-                const char **password)
-{
-  gboolean same = sk_account_get_outgoing_same_login (account);
-
-  *username = NULL;
-  *password = NULL;
-  if (!sk_account_get_outgoing_auth (account))
-    return;
-
-  *username = same ? sk_account_get_username (account) : sk_account_get_outgoing_username (account);
-  *password = same ? sk_account_get_password (account) : sk_account_get_outgoing_password (account);
-}
-
-static gboolean
-check_outgoing (SkAccount  *account,
-                GError    **error)
-{
-  const char *username;
-  const char *password;
-
-  outgoing_login (account, &username, &password);
-
-  return check_side (SK_TEST_SIDE_OUTGOING,
-                     sk_account_get_outgoing_host (account),
-                     sk_account_get_outgoing_port (account),
-                     sk_account_get_outgoing_security (account),
-                     sk_account_get_outgoing_plain_confirmed (account),
-                     username, password,
-                     error);
 }
 
 static Reporter *
@@ -1299,25 +1183,44 @@ reporter_new (SkTestProgressFunc  progress,
   return reporter;
 }
 
-static SideJob *
-outgoing_job_new (SkAccount *account,
-                  GPtrArray *extra_cas,
-                  Reporter  *reporter)
+/* What cannot be tested at all is refused here, before any connection,
+ * in the words the dialog uses for the same field.  The extra CAs, when
+ * options name a file, come back in extra_cas. */
+static gboolean
+check_account (SkAccount            *account,
+               SkTestMode            mode,
+               const SkTestOptions  *options,
+               GPtrArray           **extra_cas,
+               GError              **error)
 {
-  const char *username;
-  const char *password;
+  g_autoptr(SkProblem) problem = sk_account_find_test_problem (account, mode);
 
-  outgoing_login (account, &username, &password);
+  if (problem != NULL)
+    {
+      g_set_error_literal (error, SK_CONNECTION_TEST_ERROR, SK_CONNECTION_TEST_ERROR_INVALID,
+                           problem->message);
+      return FALSE;
+    }
 
-  return side_job_new (SK_TEST_SIDE_OUTGOING, SK_PROTOCOL_SMTP,
-                       sk_account_get_outgoing_host (account),
-                       sk_account_get_outgoing_port (account),
-                       sk_account_get_outgoing_security (account),
-                       sk_account_get_outgoing_auth_method (account),
-                       username, password,
-                       sk_account_get_outgoing_pinned_certificate (account),
-                       sk_account_get_timeout (account),
-                       extra_cas, reporter);
+  if (options != NULL && options->cafile != NULL)
+    {
+      *extra_cas = load_cas (options->cafile, error);
+      return *extra_cas != NULL;
+    }
+
+  return TRUE;
+}
+
+/* The side's server, as the account's one rule for its login has it. */
+static SideJob *
+job_for (SkAccount  *account,
+         SkTestSide  side,
+         GPtrArray  *extra_cas,
+         Reporter   *reporter)
+{
+  g_autoptr(SkServer) server = sk_account_dup_server (account, side);
+
+  return side_job_new (side, server, sk_account_get_timeout (account), extra_cas, reporter);
 }
 
 void
@@ -1347,17 +1250,7 @@ sk_connection_test_async (SkAccount            *account,
   /* A cancelled test still has a result: it says "cancelled". */
   g_task_set_check_cancellable (task, FALSE);
 
-  if (!check_side (SK_TEST_SIDE_INCOMING,
-                   sk_account_get_incoming_host (account),
-                   sk_account_get_incoming_port (account),
-                   sk_account_get_incoming_security (account),
-                   sk_account_get_incoming_plain_confirmed (account),
-                   sk_account_get_username (account),
-                   sk_account_get_password (account),
-                   &error)
-      || !check_outgoing (account, &error)
-      || (options != NULL && options->cafile != NULL
-          && (extra_cas = load_cas (options->cafile, &error)) == NULL))
+  if (!check_account (account, SK_TEST_MODE_LOGIN, options, &extra_cas, &error))
     {
       if (progress_destroy != NULL)
         progress_destroy (progress_data);
@@ -1367,20 +1260,8 @@ sk_connection_test_async (SkAccount            *account,
 
   reporter = reporter_new (progress, progress_data, progress_destroy, cancellable);
 
-  jobs[SK_TEST_SIDE_INCOMING] =
-    side_job_new (SK_TEST_SIDE_INCOMING,
-                  sk_account_get_account_type (account) == SK_ACCOUNT_TYPE_POP3
-                  ? SK_PROTOCOL_POP3 : SK_PROTOCOL_IMAP,
-                  sk_account_get_incoming_host (account),
-                  sk_account_get_incoming_port (account),
-                  sk_account_get_incoming_security (account),
-                  sk_account_get_incoming_auth_method (account),
-                  sk_account_get_username (account),
-                  sk_account_get_password (account),
-                  sk_account_get_incoming_pinned_certificate (account),
-                  sk_account_get_timeout (account),
-                  extra_cas, reporter);
-  jobs[SK_TEST_SIDE_OUTGOING] = outgoing_job_new (account, extra_cas, reporter);
+  for (guint i = 0; i < SK_N_TEST_SIDES; i++)
+    jobs[i] = job_for (account, i, extra_cas, reporter);
 
   run = g_new0 (TestRun, 1);
   run->result = g_new0 (SkTestResult, 1);
@@ -1443,7 +1324,6 @@ sk_connection_send_async (SkAccount            *account,
   g_autoptr(GTask) side_task = NULL;
   g_autoptr(GPtrArray) extra_cas = NULL;
   g_autoptr(GError) error = NULL;
-  const char *email;
   Reporter *reporter;
   SideJob *job;
 
@@ -1457,15 +1337,7 @@ sk_connection_send_async (SkAccount            *account,
   g_task_set_source_tag (task, sk_connection_send_async);
   g_task_set_check_cancellable (task, FALSE);
 
-  email = sk_account_get_email (account);
-  if (!sk_email_is_valid (email))
-    invalid (&error, _("Enter a valid e-mail address on tab 1: the test message is sent "
-                       "from it and to it."));
-
-  if (error != NULL
-      || !check_outgoing (account, &error)
-      || (options != NULL && options->cafile != NULL
-          && (extra_cas = load_cas (options->cafile, &error)) == NULL))
+  if (!check_account (account, SK_TEST_MODE_SEND, options, &extra_cas, &error))
     {
       if (progress_destroy != NULL)
         progress_destroy (progress_data);
@@ -1477,9 +1349,9 @@ sk_connection_send_async (SkAccount            *account,
   reporter = reporter_new (progress, progress_data, progress_destroy, cancellable);
   g_task_set_task_data (task, reporter, (GDestroyNotify) reporter_unref);
 
-  job = outgoing_job_new (account, extra_cas, reporter);
+  job = job_for (account, SK_TEST_SIDE_OUTGOING, extra_cas, reporter);
   job->message = g_bytes_ref (message);
-  job->envelope = g_strdup_printf ("<%s>", email);
+  job->envelope = g_strdup_printf ("<%s>", sk_account_get_email (account));
   job->recipients = curl_slist_append (NULL, job->envelope);
 
   side_task = g_task_new (NULL, NULL, send_done, g_object_ref (task));
