@@ -111,7 +111,6 @@ char         *sk_test_result_to_json    (SkTestResult         *result);
 void          sk_test_result_free       (SkTestResult         *result);
 
 const char   *sk_test_step_to_string    (SkTestStep            step);
-const char   *sk_protocol_to_string     (SkProtocol            protocol);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SkTestResult, sk_test_result_free)
 
