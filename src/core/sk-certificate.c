@@ -16,6 +16,7 @@
 #include "sk-certificate.h"
 #include "sk-core-enums.h"
 #include "sk-format.h"
+#include "sk-server-trust.h"
 
 struct _SkCertificate
 {
@@ -1041,27 +1042,6 @@ describe_chain_error (int code,
     }
 }
 
-/* What X509_STORE_set_default_paths() trusts (SSL_CERT_DIR and
- * SSL_CERT_FILE included), but the CA folder alone when there is one: it
- * is read certificate by certificate as a chain needs one, while the
- * bundle is parsed whole, which takes tens of milliseconds per check. */
-static void
-add_system_trust (X509_STORE *store)
-{
-  const char *dir = g_getenv (X509_get_default_cert_dir_env ());
-  const char *file = g_getenv (X509_get_default_cert_file_env ());
-
-  if (dir == NULL)
-    dir = X509_get_default_cert_dir ();
-  if (file == NULL)
-    file = X509_get_default_cert_file ();
-
-  if (g_file_test (dir, G_FILE_TEST_IS_DIR))
-    X509_STORE_load_path (store, dir);
-  else
-    X509_STORE_load_file (store, file);
-}
-
 /* X509_verify_cert() of self against store, the file's other
  * certificates as untrusted helpers; 0 (X509_V_OK) or OpenSSL's error
  * code, with the depth it was found at. */
@@ -1119,7 +1099,7 @@ sk_certificate_verify_chain (SkCertificate  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   store = X509_STORE_new ();
-  add_system_trust (store);
+  sk_system_trust_add_to (store);
 
   if (cafile != NULL && X509_STORE_load_file (store, cafile) != 1)
     {

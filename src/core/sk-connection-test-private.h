@@ -25,9 +25,6 @@ void          sk_connection_send_async     (SkAccount            *account,
 SkSendResult *sk_connection_send_finish    (GAsyncResult         *result,
                                             GError              **error);
 
-/* One side as the test's JSON has it under "incoming" and "outgoing". */
-void          sk_side_result_append_json   (GString              *out,
-                                            SkSideResult         *side);
 void          sk_side_result_free          (SkSideResult         *side);
 
 G_END_DECLS

@@ -108,10 +108,21 @@ SkTestResult *sk_connection_test_finish (GAsyncResult         *result,
 
 /* The JSON object of DESIGN.md, one line, never a password. */
 char         *sk_test_result_to_json    (SkTestResult         *result);
+/* The plain-text report for IT support, translated: the settings of
+ * tested, the account as it was tested (never a password), the steps with
+ * their times, the diagnosis codes and the conversations with the
+ * servers. */
+char         *sk_test_result_to_text    (const SkTestResult   *result,
+                                         SkAccount            *tested);
 void          sk_test_result_free       (SkTestResult         *result);
 
+/* Short, stable names (JSON, scripts). */
 const char   *sk_test_step_to_string    (SkTestStep            step);
-const char   *sk_protocol_to_string     (SkProtocol            protocol);
+
+/* Words for people, translated: "Resolve name", "Incoming (IMAP)". */
+const char   *sk_test_step_get_title    (SkTestStep            step);
+char         *sk_test_side_dup_title    (SkTestSide            side,
+                                         SkProtocol            protocol);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SkTestResult, sk_test_result_free)
 

@@ -28,9 +28,9 @@ typedef struct
 {
   char           *name;
   GStrv           domains;
-  SkServerGuess   imap;
-  SkServerGuess   pop3;
-  SkServerGuess   smtp;
+  SkServer       *imap;
+  SkServer       *pop3;
+  SkServer       *smtp;
   gboolean        username_is_email;
 } Provider;
 
@@ -50,14 +50,15 @@ typedef enum
 static const struct
 {
   const char *service;
+  SkProtocol  protocol;
   SkSecurity  security;
 } srv_services[N_SRV] = {
-  [SRV_IMAPS] = { "imaps", SK_SECURITY_SSL },
-  [SRV_IMAP] = { "imap", SK_SECURITY_STARTTLS },
-  [SRV_POP3S] = { "pop3s", SK_SECURITY_SSL },
-  [SRV_POP3] = { "pop3", SK_SECURITY_STARTTLS },
-  [SRV_SUBMISSIONS] = { "submissions", SK_SECURITY_SSL },
-  [SRV_SUBMISSION] = { "submission", SK_SECURITY_STARTTLS },
+  [SRV_IMAPS] = { "imaps", SK_PROTOCOL_IMAP, SK_SECURITY_SSL },
+  [SRV_IMAP] = { "imap", SK_PROTOCOL_IMAP, SK_SECURITY_STARTTLS },
+  [SRV_POP3S] = { "pop3s", SK_PROTOCOL_POP3, SK_SECURITY_SSL },
+  [SRV_POP3] = { "pop3", SK_PROTOCOL_POP3, SK_SECURITY_STARTTLS },
+  [SRV_SUBMISSIONS] = { "submissions", SK_PROTOCOL_SMTP, SK_SECURITY_SSL },
+  [SRV_SUBMISSION] = { "submission", SK_PROTOCOL_SMTP, SK_SECURITY_STARTTLS },
 };
 
 /* The state of one detection that goes to DNS. */
@@ -71,24 +72,13 @@ typedef struct
   GSource       *time_limit;
   guint          pending;
   gboolean       google_mx;
-  SkServerGuess  srv[N_SRV];
+  SkServer      *srv[N_SRV];
 } Detect;
 
-static void
-clear_guess (SkServerGuess *guess)
+static SkServer *
+copy_server (const SkServer *server)
 {
-  g_clear_pointer (&guess->host, g_free);
-  guess->port = 0;
-  guess->security = SK_SECURITY_SSL;
-}
-
-static void
-copy_guess (SkServerGuess       *to,
-            const SkServerGuess *from)
-{
-  to->host = g_strdup (from->host);
-  to->port = from->port;
-  to->security = from->security;
+  return server != NULL ? sk_server_copy (server) : NULL;
 }
 
 static SkDetection *
@@ -110,22 +100,27 @@ sk_detection_free (SkDetection *detection)
     return;
 
   g_free (detection->provider);
-  clear_guess (&detection->imap);
-  clear_guess (&detection->pop3);
-  clear_guess (&detection->smtp);
+  sk_server_free (detection->imap);
+  sk_server_free (detection->pop3);
+  sk_server_free (detection->smtp);
   g_free (detection);
 }
 
-static void
-set_guess (SkServerGuess *guess,
-           const char    *host,
-           guint          port,
-           SkSecurity     security)
+/* A server without a login. */
+static SkServer *
+server_new (SkProtocol  protocol,
+            const char *host,
+            guint       port,
+            SkSecurity  security)
 {
-  g_free (guess->host);
-  guess->host = g_strdup (host);
-  guess->port = port;
-  guess->security = security;
+  SkServer *server = sk_server_new (protocol);
+
+  g_free (server->host);
+  server->host = g_strdup (host);
+  server->port = port;
+  server->security = security;
+
+  return server;
 }
 
 SkDetection *
@@ -140,9 +135,9 @@ sk_detection_new_google (SkDetectSource source)
   detection = detection_new (source,
                              source == SK_DETECT_SOURCE_GMAIL ? "Gmail" : "Google Workspace");
   detection->google = TRUE;
-  set_guess (&detection->imap, GOOGLE_IMAP_HOST, 993, SK_SECURITY_SSL);
-  set_guess (&detection->pop3, GOOGLE_POP3_HOST, 995, SK_SECURITY_SSL);
-  set_guess (&detection->smtp, GOOGLE_SMTP_HOST, 465, SK_SECURITY_SSL);
+  detection->imap = server_new (SK_PROTOCOL_IMAP, GOOGLE_IMAP_HOST, 993, SK_SECURITY_SSL);
+  detection->pop3 = server_new (SK_PROTOCOL_POP3, GOOGLE_POP3_HOST, 995, SK_SECURITY_SSL);
+  detection->smtp = server_new (SK_PROTOCOL_SMTP, GOOGLE_SMTP_HOST, 465, SK_SECURITY_SSL);
   detection->username_is_email = TRUE;
 
   return detection;
@@ -178,8 +173,9 @@ sk_email_is_gmail (const char *email)
 /* The built-in table */
 
 static gboolean
-parse_server (const char    *text,
-              SkServerGuess *guess)
+parse_server (const char  *text,
+              SkProtocol   protocol,
+              SkServer   **server)
 {
   g_auto(GStrv) parts = g_strsplit (text, ":", -1);
   guint64 port;
@@ -191,7 +187,7 @@ parse_server (const char    *text,
       || !sk_security_from_string (parts[2], &security))
     return FALSE;
 
-  set_guess (guess, parts[0], (guint) port, security);
+  *server = server_new (protocol, parts[0], (guint) port, security);
   return TRUE;
 }
 
@@ -200,9 +196,9 @@ provider_free (Provider *provider)
 {
   g_free (provider->name);
   g_strfreev (provider->domains);
-  clear_guess (&provider->imap);
-  clear_guess (&provider->pop3);
-  clear_guess (&provider->smtp);
+  sk_server_free (provider->imap);
+  sk_server_free (provider->pop3);
+  sk_server_free (provider->smtp);
   g_free (provider);
 }
 
@@ -214,11 +210,11 @@ static Provider *
 parse_provider (GKeyFile   *key_file,
                 const char *group)
 {
-  static const char * const protocols[] = { "imap", "pop3", "smtp" };
+  static const SkProtocol protocols[] = { SK_PROTOCOL_IMAP, SK_PROTOCOL_POP3, SK_PROTOCOL_SMTP };
   g_autoptr(Provider) provider = g_new0 (Provider, 1);
   g_autoptr(GError) error = NULL;
   g_autofree char *source = NULL;
-  SkServerGuess *guesses[] = { &provider->imap, &provider->pop3, &provider->smtp };
+  SkServer **servers[] = { &provider->imap, &provider->pop3, &provider->smtp };
 
   provider->name = g_strdup (group);
   provider->domains = g_key_file_get_string_list (key_file, group, "domains", NULL, &error);
@@ -245,18 +241,19 @@ parse_provider (GKeyFile   *key_file,
 
   for (guint i = 0; i < G_N_ELEMENTS (protocols); i++)
     {
-      g_autofree char *server = g_key_file_get_string (key_file, group, protocols[i], NULL);
+      const char *key = sk_protocol_to_string (protocols[i]);
+      g_autofree char *server = g_key_file_get_string (key_file, group, key, NULL);
 
-      if (server != NULL && !parse_server (server, guesses[i]))
+      if (server != NULL && !parse_server (server, protocols[i], servers[i]))
         {
           g_warning ("providers.conf: [%s] %s=%s is not HOST:PORT:SECURITY",
-                     group, protocols[i], server);
+                     group, key, server);
           return NULL;
         }
     }
 
-  if (provider->smtp.host == NULL
-      || (provider->imap.host == NULL && provider->pop3.host == NULL))
+  if (provider->smtp == NULL
+      || (provider->imap == NULL && provider->pop3 == NULL))
     {
       g_warning ("providers.conf: [%s] needs smtp and imap or pop3", group);
       return NULL;
@@ -341,9 +338,9 @@ detection_from_provider (const Provider *provider)
 {
   SkDetection *detection = detection_new (SK_DETECT_SOURCE_BUILTIN, provider->name);
 
-  copy_guess (&detection->imap, &provider->imap);
-  copy_guess (&detection->pop3, &provider->pop3);
-  copy_guess (&detection->smtp, &provider->smtp);
+  detection->imap = copy_server (provider->imap);
+  detection->pop3 = copy_server (provider->pop3);
+  detection->smtp = copy_server (provider->smtp);
   detection->username_is_email = provider->username_is_email;
 
   return detection;
@@ -368,7 +365,7 @@ detect_free (Detect *detect)
   g_free (detect->domain);
   g_free (detect->display_domain);
   for (guint i = 0; i < N_SRV; i++)
-    clear_guess (&detect->srv[i]);
+    sk_server_free (detect->srv[i]);
   g_free (detect);
 }
 
@@ -411,26 +408,26 @@ static SkDetection *
 detection_from_dns (Detect *detect)
 {
   SkDetection *detection;
-  SkServerGuess *imap;
-  SkServerGuess *pop3;
-  SkServerGuess *smtp;
+  const SkServer *imap;
+  const SkServer *pop3;
+  const SkServer *smtp;
 
   if (detect->google_mx)
     return sk_detection_new_google (SK_DETECT_SOURCE_WORKSPACE);
 
-  imap = detect->srv[SRV_IMAPS].host != NULL ? &detect->srv[SRV_IMAPS] : &detect->srv[SRV_IMAP];
-  pop3 = detect->srv[SRV_POP3S].host != NULL ? &detect->srv[SRV_POP3S] : &detect->srv[SRV_POP3];
-  smtp = detect->srv[SRV_SUBMISSIONS].host != NULL
-           ? &detect->srv[SRV_SUBMISSIONS] : &detect->srv[SRV_SUBMISSION];
+  imap = detect->srv[SRV_IMAPS] != NULL ? detect->srv[SRV_IMAPS] : detect->srv[SRV_IMAP];
+  pop3 = detect->srv[SRV_POP3S] != NULL ? detect->srv[SRV_POP3S] : detect->srv[SRV_POP3];
+  smtp = detect->srv[SRV_SUBMISSIONS] != NULL
+           ? detect->srv[SRV_SUBMISSIONS] : detect->srv[SRV_SUBMISSION];
 
-  if (imap->host == NULL && pop3->host == NULL && smtp->host == NULL)
+  if (imap == NULL && pop3 == NULL && smtp == NULL)
     return detection_new (SK_DETECT_SOURCE_NONE, NULL);
 
   /* No brand to show: the domain itself published these servers. */
   detection = detection_new (SK_DETECT_SOURCE_SRV, detect->display_domain);
-  copy_guess (&detection->imap, imap);
-  copy_guess (&detection->pop3, pop3);
-  copy_guess (&detection->smtp, smtp);
+  detection->imap = copy_server (imap);
+  detection->pop3 = copy_server (pop3);
+  detection->smtp = copy_server (smtp);
   /* What nearly every server that publishes SRV records expects; the
    * person sees it on the Servers tab and can change it. */
   detection->username_is_email = TRUE;
@@ -574,8 +571,12 @@ srv_looked_up (GObject      *object,
         host[len - 1] = '\0';
 
       if (sk_hostname_is_valid (host))
-        set_guess (&detect->srv[service], host, g_srv_target_get_port (target),
-                   srv_services[service].security);
+        {
+          sk_server_free (detect->srv[service]);
+          detect->srv[service] = server_new (srv_services[service].protocol, host,
+                                             g_srv_target_get_port (target),
+                                             srv_services[service].security);
+        }
     }
   g_list_free_full (targets, (GDestroyNotify) g_srv_target_free);
 
@@ -705,12 +706,106 @@ security_label (SkSecurity security)
     }
 }
 
-static guint
-guess_port (const SkServerGuess *guess,
-            SkAccountType        type,
-            gboolean             outgoing)
+/* Where found differs from server, takes its host, port and security, and
+ * says so in changes. */
+static gboolean
+take_server (SkServer       *server,
+             const SkServer *found,
+             GPtrArray      *changes)
 {
-  return guess->port != 0 ? guess->port : sk_standard_port (type, outgoing, guess->security);
+  guint port = found->port != 0 ? found->port
+                                : sk_protocol_standard_port (found->protocol, found->security);
+
+  if (g_strcmp0 (server->host, found->host) == 0
+      && server->port == port
+      && server->security == found->security)
+    return FALSE;
+
+  g_free (server->host);
+  server->host = g_strdup (found->host);
+  server->port = port;
+  server->security = found->security;
+
+  if (server->protocol == SK_PROTOCOL_SMTP)
+    g_ptr_array_add (changes,
+                     /* Translators: one item of "Filled in: …", as
+                      * "incoming server %s (port %u, %s)". */
+                     g_strdup_printf (_("outgoing server %s (port %u, %s)"),
+                                      found->host, port, security_label (found->security)));
+  else
+    g_ptr_array_add (changes,
+                     /* Translators: one item of "Filled in: …"; the
+                      * first %s is the server name, the last one its
+                      * security (SSL/TLS, STARTTLS). */
+                     g_strdup_printf (_("incoming server %s (port %u, %s)"),
+                                      found->host, port, security_label (found->security)));
+  return TRUE;
+}
+
+/* Puts what was found for side into account; the user name, when it
+ * changes, is said in username_change rather than in changes: it comes
+ * last in the sentence. */
+static void
+apply_side (SkDetection  *detection,
+            SkAccount    *account,
+            SkTestSide    side,
+            GPtrArray    *changes,
+            char        **username_change)
+{
+  gboolean pop3 = sk_account_get_account_type (account) == SK_ACCOUNT_TYPE_POP3;
+  const SkServer *found = side == SK_TEST_SIDE_OUTGOING ? detection->smtp
+                          : pop3 ? detection->pop3 : detection->imap;
+  const char *email = sk_account_get_email (account);
+  gboolean needs_login = side == SK_TEST_SIDE_OUTGOING && found != NULL
+                         && sk_account_get_outgoing_login (account) == SK_OUTGOING_LOGIN_NONE;
+  g_autoptr(SkServer) server = NULL;
+  gboolean changed;
+
+  /* Every provider here wants a login for sending. */
+  if (needs_login)
+    sk_account_set_outgoing_auth (account, TRUE);
+
+  server = sk_account_dup_server (account, side);
+  changed = found != NULL && take_server (server, found, changes);
+
+  if (needs_login)
+    /* Translators: one item of "Filled in: …". */
+    g_ptr_array_add (changes, g_strdup (_("sign-in for the outgoing server")));
+
+  if (side == SK_TEST_SIDE_INCOMING
+      && detection->username_is_email
+      && email[0] != '\0'
+      && g_strcmp0 (server->username, email) != 0)
+    {
+      g_free (server->username);
+      server->username = g_strdup (email);
+      /* Translators: one item of "Filled in: …"; %s is the e-mail address. */
+      *username_change = g_strdup_printf (_("user name %s"), email);
+      changed = TRUE;
+    }
+
+  if (changed)
+    sk_account_set_server (account, side, server);
+}
+
+/* The provider offers the other protocol only: a server of the wrong kind
+ * would fail the test with a puzzling answer. */
+static const char *
+find_missing (SkDetection *detection,
+              SkAccount   *account)
+{
+  gboolean pop3 = sk_account_get_account_type (account) == SK_ACCOUNT_TYPE_POP3;
+
+  if ((pop3 ? detection->pop3 : detection->imap) != NULL
+      || (detection->imap == NULL && detection->pop3 == NULL))
+    return NULL;
+
+  if (pop3)
+    return _("No POP3 server was found for this address: "
+             "enter the incoming server yourself, or choose IMAP.");
+
+  return _("No IMAP server was found for this address: "
+           "enter the incoming server yourself, or choose POP3.");
 }
 
 char *
@@ -718,93 +813,23 @@ sk_detection_apply (SkDetection *detection,
                     SkAccount   *account)
 {
   g_autoptr(GPtrArray) changes = NULL;
+  g_autofree char *username_change = NULL;
   g_autofree char *list = NULL;
-  const char *missing = NULL;
-  SkAccountType type;
-  const SkServerGuess *incoming;
-  const SkServerGuess *smtp;
-  const char *email;
+  const char *missing;
 
   g_return_val_if_fail (detection != NULL, NULL);
   g_return_val_if_fail (SK_IS_ACCOUNT (account), NULL);
 
   changes = g_ptr_array_new_with_free_func (g_free);
-  type = sk_account_get_account_type (account);
-  incoming = type == SK_ACCOUNT_TYPE_POP3 ? &detection->pop3 : &detection->imap;
-  smtp = &detection->smtp;
+  missing = find_missing (detection, account);
 
   g_object_freeze_notify (G_OBJECT (account));
-
-  if (incoming->host != NULL)
-    {
-      guint port = guess_port (incoming, type, FALSE);
-
-      if (g_strcmp0 (sk_account_get_incoming_host (account), incoming->host) != 0
-          || sk_account_get_incoming_port (account) != port
-          || sk_account_get_incoming_security (account) != incoming->security)
-        {
-          sk_account_set_incoming_host (account, incoming->host);
-          sk_account_set_incoming_port (account, port);
-          sk_account_set_incoming_security (account, incoming->security);
-          g_ptr_array_add (changes,
-                           /* Translators: one item of "Filled in: …"; the
-                            * first %s is the server name, the last one its
-                            * security (SSL/TLS, STARTTLS). */
-                           g_strdup_printf (_("incoming server %s (port %u, %s)"),
-                                            incoming->host, port,
-                                            security_label (incoming->security)));
-        }
-    }
-  else if (detection->imap.host != NULL || detection->pop3.host != NULL)
-    {
-      /* The provider offers the other protocol only: a server of the wrong
-       * kind would fail the test with a puzzling answer. */
-      if (type == SK_ACCOUNT_TYPE_POP3)
-        missing = _("No POP3 server was found for this address: "
-                    "enter the incoming server yourself, or choose IMAP.");
-      else
-        missing = _("No IMAP server was found for this address: "
-                    "enter the incoming server yourself, or choose POP3.");
-    }
-
-  if (smtp->host != NULL)
-    {
-      guint port = guess_port (smtp, type, TRUE);
-
-      if (g_strcmp0 (sk_account_get_outgoing_host (account), smtp->host) != 0
-          || sk_account_get_outgoing_port (account) != port
-          || sk_account_get_outgoing_security (account) != smtp->security)
-        {
-          sk_account_set_outgoing_host (account, smtp->host);
-          sk_account_set_outgoing_port (account, port);
-          sk_account_set_outgoing_security (account, smtp->security);
-          g_ptr_array_add (changes,
-                           /* Translators: one item of "Filled in: …", as
-                            * "incoming server %s (port %u, %s)". */
-                           g_strdup_printf (_("outgoing server %s (port %u, %s)"),
-                                            smtp->host, port, security_label (smtp->security)));
-        }
-
-      /* Every provider here wants a login for sending. */
-      if (!sk_account_get_outgoing_auth (account))
-        {
-          sk_account_set_outgoing_auth (account, TRUE);
-          /* Translators: one item of "Filled in: …". */
-          g_ptr_array_add (changes, g_strdup (_("sign-in for the outgoing server")));
-        }
-    }
-
-  email = sk_account_get_email (account);
-  if (detection->username_is_email
-      && email[0] != '\0'
-      && g_strcmp0 (sk_account_get_username (account), email) != 0)
-    {
-      sk_account_set_username (account, email);
-      /* Translators: one item of "Filled in: …"; %s is the e-mail address. */
-      g_ptr_array_add (changes, g_strdup_printf (_("user name %s"), email));
-    }
-
+  for (SkTestSide side = 0; side < SK_N_TEST_SIDES; side++)
+    apply_side (detection, account, side, changes, &username_change);
   g_object_thaw_notify (G_OBJECT (account));
+
+  if (username_change != NULL)
+    g_ptr_array_add (changes, g_steal_pointer (&username_change));
 
   if (changes->len == 0)
     return NULL;

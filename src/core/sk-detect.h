@@ -19,21 +19,16 @@ typedef enum
   SK_DETECT_SOURCE_SRV,       /* RFC 6186 SRV records of the domain */
 } SkDetectSource;
 
-typedef struct
-{
-  char       *host;          /* NULL: none known */
-  guint       port;
-  SkSecurity  security;
-} SkServerGuess;
-
+/* The servers found carry no login (username NULL); a port of 0 stands
+ * for the standard one of their security. */
 typedef struct
 {
   SkDetectSource  source;
   char           *provider;     /* a name to show ("Gmail", "Onet"…), or NULL */
   gboolean        google;       /* Gmail or Google Workspace: the guide applies */
-  SkServerGuess   imap;
-  SkServerGuess   pop3;
-  SkServerGuess   smtp;
+  SkServer       *imap;         /* NULL: none known */
+  SkServer       *pop3;         /* NULL: none known */
+  SkServer       *smtp;         /* NULL: none known */
   gboolean        username_is_email;
 } SkDetection;
 

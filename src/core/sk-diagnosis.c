@@ -412,9 +412,10 @@ condition_holds (Condition               when,
     case WHEN_NO_LOGIN_SENT:
       return !input->login_attempted;
     case WHEN_GOOGLE:
-      return sk_host_is_google (input->host);
+      return sk_host_is_google (input->server->host);
     case WHEN_PLAIN_ON_TLS_PORT:
-      return !input->tls_chosen && !input->greeted && input->port == tls_port (input->protocol);
+      return !input->tls_chosen && !input->greeted
+             && input->server->port == tls_port (input->server->protocol);
     default:
       g_assert_not_reached ();
     }
@@ -473,7 +474,7 @@ match_reply (const SkDiagnosisInput *input)
     {
       const ReplyPattern *pattern = &reply_patterns[i];
 
-      if (pattern->protocol == input->protocol
+      if (pattern->protocol == input->server->protocol
           && reply_matches (input->last_reply, pattern->text, pattern->match)
           && condition_holds (pattern->when, input))
         return pattern;
@@ -580,6 +581,7 @@ sk_diagnose (const SkDiagnosisInput *input)
   SkDiagnosis *diagnosis;
 
   g_return_val_if_fail (input != NULL, NULL);
+  g_return_val_if_fail (input->server != NULL, NULL);
 
   diagnosis = diagnose (input);
   if (diagnosis->code == SK_DIAGNOSIS_WEB_LOGIN_REQUIRED && input->last_reply != NULL)

@@ -39,23 +39,22 @@ typedef enum
 /* What the test engine saw, everything the diagnosis reads. */
 typedef struct
 {
-  SkProtocol   protocol;
-  const char  *host;               /* as configured; Google's rules read it */
-  guint        port;
-  gboolean     tls_chosen;         /* SSL/TLS on connect (not STARTTLS) */
-  int          curl_code;          /* CURLcode of the attempt */
-  const char  *last_reply;         /* the server's last reply, its lines
-                                    * joined by "\n"; or NULL */
-  gboolean     greeted;            /* a line came from the server */
-  gboolean     logged_in;          /* a login was seen to succeed */
-  gboolean     certificate_expired;
-  gboolean     certificate_pin_mismatch;
-  gboolean     certificate_wrong_host;
-  gboolean     tls_established;    /* the TLS handshake completed */
-  gboolean     login_wanted;       /* a user name and password were to be sent */
-  gboolean     login_attempted;    /* an authentication command went out */
-  gboolean     starttls_offered;   /* security None and the server offers
-                                    * STARTTLS: the password was not sent */
+  const SkServer *server;             /* as configured; Google's rules read
+                                       * its host */
+  gboolean        tls_chosen;         /* SSL/TLS on connect (not STARTTLS) */
+  int             curl_code;          /* CURLcode of the attempt */
+  const char     *last_reply;         /* the server's last reply, its lines
+                                       * joined by "\n"; or NULL */
+  gboolean        greeted;            /* a line came from the server */
+  gboolean        logged_in;          /* a login was seen to succeed */
+  gboolean        certificate_expired;
+  gboolean        certificate_pin_mismatch;
+  gboolean        certificate_wrong_host;
+  gboolean        tls_established;    /* the TLS handshake completed */
+  gboolean        login_wanted;       /* a user name and password were to be sent */
+  gboolean        login_attempted;    /* an authentication command went out */
+  gboolean        starttls_offered;   /* security None and the server offers
+                                       * STARTTLS: the password was not sent */
 } SkDiagnosisInput;
 
 typedef struct

@@ -48,3 +48,10 @@ sk_format_date_iso8601 (GDateTime *date)
                           g_date_time_get_day_of_month (utc), g_date_time_get_hour (utc),
                           g_date_time_get_minute (utc), g_date_time_get_second (utc));
 }
+
+char *
+sk_format_seconds (double seconds)
+{
+  /* TRANSLATORS: a duration in seconds, "0.12 s" */
+  return g_strdup_printf (_("%.2f s"), seconds);
+}

@@ -1,4 +1,5 @@
-/* sk-format.h — dates as people read them and as JSON carries them
+/* sk-format.h — dates and durations as people read them, and dates as
+ * JSON carries them
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,5 +20,8 @@ char *sk_format_date_for_people (GDateTime *date);
  * would put in year 0.  Every date in JSON goes
  * through here.  (transfer full) */
 char *sk_format_date_iso8601    (GDateTime *date);
+
+/* A duration as the test shows it, "0.12 s".  (transfer full) */
+char *sk_format_seconds         (double     seconds);
 
 G_END_DECLS

@@ -12,7 +12,6 @@
 #include <openssl/err.h>
 
 #include "sk-connection-test-private.h"
-#include "sk-json.h"
 #include "sk-test-message.h"
 
 /* Quoted-printable lines stay within RFC 2045's 76 characters. */
@@ -572,39 +571,6 @@ sk_test_message_send_finish (GAsyncResult  *result,
                         NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-char *
-sk_send_result_to_json (SkSendResult *result)
-{
-  GString *out;
-
-  g_return_val_if_fail (result != NULL, NULL);
-
-  out = g_string_new ("{");
-  sk_json_key (out, "account");
-  sk_json_string (out, result->account_name);
-  g_string_append_c (out, ',');
-  sk_json_key (out, "ok");
-  sk_json_bool (out, result->sent);
-  g_string_append_c (out, ',');
-  sk_json_key (out, "signed");
-  sk_json_bool (out, result->is_signed);
-  g_string_append_c (out, ',');
-  sk_json_key (out, "message_id");
-  sk_json_string (out, result->message_id);
-  g_string_append_c (out, ',');
-  sk_json_key (out, "final_reply");
-  sk_json_string (out, result->final_reply);
-  g_string_append_c (out, ',');
-  sk_json_key (out, "outgoing");
-  if (result->side != NULL)
-    sk_side_result_append_json (out, result->side);
-  else
-    g_string_append (out, "null");
-  g_string_append_c (out, '}');
-
-  return g_string_free (out, FALSE);
 }
 
 void

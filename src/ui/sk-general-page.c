@@ -241,14 +241,20 @@ is_blank (const char *text)
   return text == NULL || text[0] == '\0';
 }
 
-static const SkServerGuess *
+static const char *
+found_host (const SkServer *server)
+{
+  return server != NULL ? server->host : NULL;
+}
+
+static const char *
 incoming_guess (SkGeneralPage *self,
                 SkDetection   *detection)
 {
   if (sk_account_get_account_type (self->account) == SK_ACCOUNT_TYPE_POP3)
-    return &detection->pop3;
+    return found_host (detection->pop3);
 
-  return &detection->imap;
+  return found_host (detection->imap);
 }
 
 static gboolean
@@ -266,14 +272,15 @@ may_offer (SkGeneralPage *self,
 {
   const char *incoming = sk_account_get_incoming_host (self->account);
   const char *outgoing = sk_account_get_outgoing_host (self->account);
-  const SkServerGuess *guess = incoming_guess (self, detection);
+  const char *guess = incoming_guess (self, detection);
+  const char *smtp = found_host (detection->smtp);
 
   if (detection->source == SK_DETECT_SOURCE_NONE ||
-      (guess->host == NULL && detection->smtp.host == NULL))
+      (guess == NULL && smtp == NULL))
     return FALSE;
 
   /* Nothing would change. */
-  if (same_host (incoming, guess->host) && same_host (outgoing, detection->smtp.host))
+  if (same_host (incoming, guess) && same_host (outgoing, smtp))
     return FALSE;
 
   if (is_blank (incoming) && is_blank (outgoing))

@@ -8,7 +8,6 @@
 
 #include <glib/gi18n.h>
 
-#include "core/sk-account-keyfile.h"
 #include "core/sk-format.h"
 
 #include "sk-certificate-summary.h"
@@ -31,161 +30,6 @@ struct _SkTestDetails
 };
 
 G_DEFINE_FINAL_TYPE (SkTestDetails, sk_test_details, GTK_TYPE_WINDOW)
-
-/* Words shared with the panel */
-
-const char *
-sk_test_step_get_title (SkTestStep step)
-{
-  switch (step)
-    {
-    case SK_TEST_STEP_RESOLVE:
-      return _("Resolve name");
-    case SK_TEST_STEP_CONNECT:
-      return _("Connect");
-    case SK_TEST_STEP_TLS:
-      return _("Secure connection");
-    case SK_TEST_STEP_GREETING:
-      return _("Server greeting");
-    case SK_TEST_STEP_LOGIN:
-      return _("Log in");
-    case SK_N_TEST_STEPS:
-    default:
-      g_return_val_if_reached ("");
-    }
-}
-
-char *
-sk_test_side_dup_title (SkTestSide side,
-                        SkProtocol protocol)
-{
-  const char *name = protocol == SK_PROTOCOL_POP3 ? "POP3"
-                   : protocol == SK_PROTOCOL_SMTP ? "SMTP"
-                                                  : "IMAP";
-
-  /* TRANSLATORS: %s is IMAP, POP3 or SMTP */
-  return g_strdup_printf (side == SK_TEST_SIDE_INCOMING ? _("Incoming (%s)") : _("Outgoing (%s)"),
-                          name);
-}
-
-/* The report */
-
-static const char *
-step_state_to_string (SkStepState state)
-{
-  switch (state)
-    {
-    case SK_STEP_OK:
-      return _("ok");
-    case SK_STEP_FAILED:
-      return _("failed");
-    case SK_STEP_SKIPPED:
-      return _("skipped");
-    case SK_STEP_RUNNING:
-    case SK_STEP_PENDING:
-    default:
-      return _("not reached");
-    }
-}
-
-static void
-append_certificate (GString                 *report,
-                    const SkCertificateInfo *certificate)
-{
-  g_autofree char *from = NULL;
-  g_autofree char *until = NULL;
-  g_autofree char *validity = NULL;
-
-  if (certificate == NULL)
-    {
-      g_string_append_printf (report, "%s\n", _("Certificate: none (no secure connection was made)"));
-      return;
-    }
-
-  from = sk_format_date_for_people (certificate->not_before);
-  until = sk_format_date_for_people (certificate->not_after);
-  g_string_append_printf (report, "%s\n", _("Certificate:"));
-  g_string_append_printf (report, "  %s %s\n", _("Issued to:"), certificate->subject);
-  g_string_append_printf (report, "  %s %s\n", _("Issued by:"), certificate->issuer);
-  validity = g_strdup_printf (_("from %s to %s"), from, until);
-  g_string_append_printf (report, "  %s %s\n", _("Valid:"), validity);
-  g_string_append_printf (report, "  SHA-256: %s\n", certificate->sha256);
-  g_string_append_printf (report, "  %s %s\n", _("Trusted:"),
-                          certificate->trusted ? _("yes") : _("no"));
-}
-
-static void
-append_side (GString            *report,
-             const SkSideResult *side)
-{
-  g_autofree char *title = sk_test_side_dup_title (side->side, side->protocol);
-  g_autofree char *total = sk_format_seconds (side->seconds);
-
-  g_string_append_printf (report, "\n== %s ==\n", title);
-  g_string_append_printf (report, "%s %s:%u, %s\n", _("Server:"),
-                          side->host, side->port, sk_security_to_string (side->security));
-  g_string_append_printf (report, "%s %s (%s)\n", _("Result:"),
-                          sk_diagnosis_code_to_string (side->diagnosis->code), total);
-  g_string_append_printf (report, "  %s\n", side->diagnosis->message);
-
-  g_string_append_printf (report, "%s\n", _("Steps:"));
-  for (guint step = 0; step < SK_N_TEST_STEPS; step++)
-    {
-      const char *state = step_state_to_string (side->step_state[step]);
-      g_autofree char *seconds = NULL;
-      glong width;
-
-      if (side->step_state[step] == SK_STEP_OK || side->step_state[step] == SK_STEP_FAILED)
-        seconds = sk_format_seconds (side->step_seconds[step]);
-      /* printf pads by bytes; the state is translated, so pad by characters. */
-      width = g_utf8_strlen (state, -1);
-      g_string_append_printf (report, "  %-10s %s%*s %s\n",
-                              sk_test_step_to_string (step), state,
-                              (int) MAX (12 - width, 0), "",
-                              seconds != NULL ? seconds : "");
-    }
-
-  append_certificate (report, side->certificate);
-
-  if (side->server_reply != NULL && side->server_reply[0] != '\0')
-    g_string_append_printf (report, "%s %s\n", _("Last server reply:"), side->server_reply);
-
-  g_string_append_printf (report, "%s\n", _("Conversation:"));
-  g_string_append (report, side->transcript != NULL ? side->transcript : "");
-  if (report->len > 0 && report->str[report->len - 1] != '\n')
-    g_string_append_c (report, '\n');
-}
-
-char *
-sk_test_report_new (SkAccount          *tested,
-                    const SkTestResult *result)
-{
-  g_autoptr(GString) report = g_string_new (NULL);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *when = g_date_time_format (now, "%Y-%m-%d %H:%M:%S %z");
-  g_autofree char *settings = NULL;
-
-  g_return_val_if_fail (SK_IS_ACCOUNT (tested), NULL);
-  g_return_val_if_fail (result != NULL, NULL);
-
-  g_string_append_printf (report, "%s\n", _("Skrzynka connection test"));
-  g_string_append_printf (report, "%s %s\n", _("Version:"), PACKAGE_VERSION);
-  g_string_append_printf (report, "%s %s\n", _("Date:"), when);
-  g_string_append_printf (report, "%s %s\n", _("Account:"), sk_account_get_name (tested));
-  g_string_append_printf (report, "%s %s\n", _("Result:"),
-                          result->ok ? _("everything works") : _("failed"));
-
-  /* The export format, without the password: IT support can test the same
-   * settings with skrzynka --test-file. */
-  settings = sk_account_export (tested);
-  g_string_append_printf (report, "\n== %s ==\n%s", _("Settings"), settings);
-
-  for (guint side = 0; side < SK_N_TEST_SIDES; side++)
-    if (result->sides[side] != NULL)
-      append_side (report, result->sides[side]);
-
-  return g_string_free (g_steal_pointer (&report), FALSE);
-}
 
 /* The window */
 
@@ -321,7 +165,7 @@ sk_test_details_new (GtkWindow          *parent,
     if (result->sides[side] != NULL)
       show_side (self, result->sides[side]);
 
-  self->report = sk_test_report_new (tested, result);
+  self->report = sk_test_result_to_text (result, tested);
 
   return self;
 }

@@ -22,15 +22,4 @@ SkTestDetails *sk_test_details_new       (GtkWindow          *parent,
                                           SkAccount          *tested,
                                           const SkTestResult *result);
 
-/* The plain-text report the window copies: the settings (never a
- * password), the steps with their times, the diagnosis codes and the
- * conversations with the servers. */
-char          *sk_test_report_new        (SkAccount          *tested,
-                                          const SkTestResult *result);
-
-/* Words shared with the test panel, translated. */
-const char    *sk_test_step_get_title    (SkTestStep          step);
-char          *sk_test_side_dup_title    (SkTestSide          side,
-                                          SkProtocol          protocol);
-
 G_END_DECLS

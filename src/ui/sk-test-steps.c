@@ -8,7 +8,9 @@
 
 #include <glib/gi18n.h>
 
-#include "sk-test-details.h"
+#include "core/sk-connection-test.h"
+#include "core/sk-format.h"
+
 #include "sk-test-steps.h"
 #include "sk-widget-util.h"
 

@@ -23,13 +23,6 @@ sk_widget_set_css_class (GtkWidget  *widget,
     gtk_widget_remove_css_class (widget, css_class);
 }
 
-char *
-sk_format_seconds (double seconds)
-{
-  /* TRANSLATORS: a duration in seconds, "0.12 s" */
-  return g_strdup_printf (_("%.2f s"), seconds);
-}
-
 /* Groups of four byte pairs, four groups a line: what a person compares
  * with what IT support reads out, a group at a time. */
 char *

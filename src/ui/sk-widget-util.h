@@ -15,8 +15,6 @@ void  sk_widget_set_css_class (GtkWidget  *widget,
 
 /* Words the widgets share, translated. */
 
-/* "0.12 s" */
-char *sk_format_seconds       (double      seconds);
 /* A SHA-256 fingerprint ("AB:CD:…") in groups of four pairs, four groups a
  * line. */
 char *sk_format_fingerprint   (const char *sha256);

@@ -8,6 +8,7 @@
 
 #include <gtk/gtk.h>
 
+#include "core/sk-format.h"
 #include "skrzynka-resources.h"
 #include "ui/sk-certificate-row.h"
 #include "ui/sk-certificate-summary.h"

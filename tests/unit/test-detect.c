@@ -354,16 +354,17 @@ detect (const char    *email,
 }
 
 static void
-assert_guess (const SkServerGuess *guess,
-              const char          *host,
-              guint                port,
-              SkSecurity           security)
+assert_guess (const SkServer *guess,
+              const char     *host,
+              guint           port,
+              SkSecurity      security)
 {
-  g_assert_cmpstr (guess->host, ==, host);
+  g_assert_cmpstr (guess != NULL ? guess->host : NULL, ==, host);
   if (host != NULL)
     {
       g_assert_cmpuint (guess->port, ==, port);
       g_assert_cmpint (guess->security, ==, security);
+      g_assert_null (guess->username);
     }
 }
 
@@ -376,9 +377,9 @@ assert_google (SkDetection    *detection,
   g_assert_cmpstr (detection->provider, ==,
                    source == SK_DETECT_SOURCE_GMAIL ? "Gmail" : "Google Workspace");
   g_assert_true (detection->google);
-  assert_guess (&detection->imap, "imap.gmail.com", 993, SK_SECURITY_SSL);
-  assert_guess (&detection->pop3, "pop.gmail.com", 995, SK_SECURITY_SSL);
-  assert_guess (&detection->smtp, "smtp.gmail.com", 465, SK_SECURITY_SSL);
+  assert_guess (detection->imap, "imap.gmail.com", 993, SK_SECURITY_SSL);
+  assert_guess (detection->pop3, "pop.gmail.com", 995, SK_SECURITY_SSL);
+  assert_guess (detection->smtp, "smtp.gmail.com", 465, SK_SECURITY_SSL);
   g_assert_true (detection->username_is_email);
 }
 
@@ -389,9 +390,9 @@ assert_nothing (SkDetection *detection)
   g_assert_cmpint (detection->source, ==, SK_DETECT_SOURCE_NONE);
   g_assert_null (detection->provider);
   g_assert_false (detection->google);
-  g_assert_null (detection->imap.host);
-  g_assert_null (detection->pop3.host);
-  g_assert_null (detection->smtp.host);
+  g_assert_null (detection->imap);
+  g_assert_null (detection->pop3);
+  g_assert_null (detection->smtp);
 }
 
 static void
@@ -530,9 +531,9 @@ test_srv_secure (Fixture       *fixture,
   g_assert_cmpstr (detection->provider, ==, "example.org");
   g_assert_false (detection->google);
   /* The lowest priority, then the highest weight; the root dot dropped. */
-  assert_guess (&detection->imap, "imap.example.org", 993, SK_SECURITY_SSL);
-  assert_guess (&detection->pop3, "pop.example.org", 995, SK_SECURITY_SSL);
-  assert_guess (&detection->smtp, "smtp.example.org", 465, SK_SECURITY_SSL);
+  assert_guess (detection->imap, "imap.example.org", 993, SK_SECURITY_SSL);
+  assert_guess (detection->pop3, "pop.example.org", 995, SK_SECURITY_SSL);
+  assert_guess (detection->smtp, "smtp.example.org", 465, SK_SECURITY_SSL);
   g_assert_true (detection->username_is_email);
 }
 
@@ -549,9 +550,9 @@ test_srv_starttls (Fixture       *fixture,
   detection = detect ("biuro@example.net", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (detection->source, ==, SK_DETECT_SOURCE_SRV);
-  assert_guess (&detection->imap, "mail.example.net", 143, SK_SECURITY_STARTTLS);
-  assert_guess (&detection->pop3, NULL, 0, 0);
-  assert_guess (&detection->smtp, "mail.example.net", 587, SK_SECURITY_STARTTLS);
+  assert_guess (detection->imap, "mail.example.net", 143, SK_SECURITY_STARTTLS);
+  assert_guess (detection->pop3, NULL, 0, 0);
+  assert_guess (detection->smtp, "mail.example.net", 587, SK_SECURITY_STARTTLS);
 }
 
 static void
@@ -577,9 +578,9 @@ test_srv_not_offered (Fixture       *fixture,
 
     g_assert_no_error (error);
     g_assert_cmpint (detection->source, ==, SK_DETECT_SOURCE_SRV);
-    assert_guess (&detection->imap, "mail.example.com", 143, SK_SECURITY_STARTTLS);
-    assert_guess (&detection->pop3, NULL, 0, 0);
-    assert_guess (&detection->smtp, "mail.example.com", 587, SK_SECURITY_STARTTLS);
+    assert_guess (detection->imap, "mail.example.com", 143, SK_SECURITY_STARTTLS);
+    assert_guess (detection->pop3, NULL, 0, 0);
+    assert_guess (detection->smtp, "mail.example.com", 587, SK_SECURITY_STARTTLS);
   }
 
   {
@@ -602,9 +603,9 @@ test_builtin (Fixture       *fixture,
     g_assert_no_error (error);
     g_assert_cmpint (detection->source, ==, SK_DETECT_SOURCE_BUILTIN);
     g_assert_cmpstr (detection->provider, ==, "iCloud Mail");
-    assert_guess (&detection->imap, "imap.mail.me.com", 993, SK_SECURITY_SSL);
-    assert_guess (&detection->pop3, NULL, 0, 0);
-    assert_guess (&detection->smtp, "smtp.mail.me.com", 587, SK_SECURITY_STARTTLS);
+    assert_guess (detection->imap, "imap.mail.me.com", 993, SK_SECURITY_SSL);
+    assert_guess (detection->pop3, NULL, 0, 0);
+    assert_guess (detection->smtp, "smtp.mail.me.com", 587, SK_SECURITY_STARTTLS);
     g_assert_false (detection->username_is_email);
   }
 
@@ -656,8 +657,8 @@ test_builtin_table (Fixture       *fixture,
           if (detection->source != SK_DETECT_SOURCE_BUILTIN
               || g_strcmp0 (detection->provider, groups[i]) != 0)
             g_error ("%s is not detected as [%s]", email, groups[i]);
-          g_assert_nonnull (detection->smtp.host);
-          g_assert_true (detection->imap.host != NULL || detection->pop3.host != NULL);
+          g_assert_nonnull (detection->smtp);
+          g_assert_true (detection->imap != NULL || detection->pop3 != NULL);
         }
     }
 
@@ -877,12 +878,16 @@ imap_only_detection (void)
 
   detection->source = SK_DETECT_SOURCE_SRV;
   detection->provider = g_strdup ("example.com");
-  detection->imap.host = g_strdup ("mail.example.com");
-  detection->imap.port = 143;
-  detection->imap.security = SK_SECURITY_STARTTLS;
-  detection->smtp.host = g_strdup ("mail.example.com");
-  detection->smtp.port = 587;
-  detection->smtp.security = SK_SECURITY_STARTTLS;
+  detection->imap = sk_server_new (SK_PROTOCOL_IMAP);
+  g_free (detection->imap->host);
+  detection->imap->host = g_strdup ("mail.example.com");
+  detection->imap->port = 143;
+  detection->imap->security = SK_SECURITY_STARTTLS;
+  detection->smtp = sk_server_new (SK_PROTOCOL_SMTP);
+  g_free (detection->smtp->host);
+  detection->smtp->host = g_strdup ("mail.example.com");
+  detection->smtp->port = 587;
+  detection->smtp->security = SK_SECURITY_STARTTLS;
   detection->username_is_email = FALSE;
 
   return detection;

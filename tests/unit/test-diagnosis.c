@@ -52,9 +52,17 @@ typedef struct
   int              guide_step;
 } Case;
 
-#define IMAP(...) { .protocol = SK_PROTOCOL_IMAP, .host = "imap.example.com", __VA_ARGS__ }
-#define POP3(...) { .protocol = SK_PROTOCOL_POP3, .host = "pop.example.com", __VA_ARGS__ }
-#define SMTP(...) { .protocol = SK_PROTOCOL_SMTP, .host = "smtp.example.com", __VA_ARGS__ }
+#define SERVER(protocol_, host_, port_) \
+  (&(const SkServer) { .protocol = (protocol_), .host = (char *) (host_), .port = (port_) })
+#define IMAP_AT(port, ...) \
+  { .server = SERVER (SK_PROTOCOL_IMAP, "imap.example.com", port), __VA_ARGS__ }
+#define POP3_AT(port, ...) \
+  { .server = SERVER (SK_PROTOCOL_POP3, "pop.example.com", port), __VA_ARGS__ }
+#define SMTP_AT(port, ...) \
+  { .server = SERVER (SK_PROTOCOL_SMTP, "smtp.example.com", port), __VA_ARGS__ }
+#define IMAP(...) IMAP_AT (0, __VA_ARGS__)
+#define POP3(...) POP3_AT (0, __VA_ARGS__)
+#define SMTP(...) SMTP_AT (0, __VA_ARGS__)
 
 /* Google's replies, word for word as its servers send them (the session
  * codes at the end vary); the transcript joins the lines of one reply. */
@@ -158,28 +166,28 @@ static const Case cases[] = {
     POP3 (.curl_code = CURLE_RECV_ERROR, .tls_chosen = TRUE, .login_wanted = TRUE),
     SK_DIAGNOSIS_TLS_FAILED, 5 },
   { "SSL/TLS on Gmail's STARTTLS port 587",
-    { .protocol = SK_PROTOCOL_SMTP, .host = "smtp.gmail.com", .port = 587,
+    { .server = SERVER (SK_PROTOCOL_SMTP, "smtp.gmail.com", 587),
       .curl_code = CURLE_SSL_CONNECT_ERROR, .tls_chosen = TRUE, .login_wanted = TRUE },
     SK_DIAGNOSIS_TLS_FAILED, 5 },
   { "STARTTLS on 993: no greeting until the time is up",
-    IMAP (.port = 993, .curl_code = CURLE_OPERATION_TIMEDOUT, .login_wanted = TRUE),
+    IMAP_AT (993, .curl_code = CURLE_OPERATION_TIMEDOUT, .login_wanted = TRUE),
     SK_DIAGNOSIS_TLS_FAILED, 5 },
   { "STARTTLS on 995: the server closes the connection",
-    POP3 (.port = 995, .curl_code = CURLE_GOT_NOTHING, .login_wanted = TRUE),
+    POP3_AT (995, .curl_code = CURLE_GOT_NOTHING, .login_wanted = TRUE),
     SK_DIAGNOSIS_TLS_FAILED, 5 },
   { "security None on 465: the server closes the connection",
-    SMTP (.port = 465, .curl_code = CURLE_RECV_ERROR, .login_wanted = TRUE),
+    SMTP_AT (465, .curl_code = CURLE_RECV_ERROR, .login_wanted = TRUE),
     SK_DIAGNOSIS_TLS_FAILED, 5 },
   { "STARTTLS on 993, but the server did greet",
-    IMAP (.port = 993, .curl_code = CURLE_OPERATION_TIMEDOUT, .greeted = TRUE,
+    IMAP_AT (993, .curl_code = CURLE_OPERATION_TIMEDOUT, .greeted = TRUE,
           .login_wanted = TRUE),
     SK_DIAGNOSIS_TIMEOUT, 0 },
   { "SSL/TLS on 993 times out",
-    IMAP (.port = 993, .curl_code = CURLE_OPERATION_TIMEDOUT, .tls_chosen = TRUE,
+    IMAP_AT (993, .curl_code = CURLE_OPERATION_TIMEDOUT, .tls_chosen = TRUE,
           .login_wanted = TRUE),
     SK_DIAGNOSIS_TIMEOUT, 0 },
   { "STARTTLS on another protocol's SSL/TLS port",
-    SMTP (.port = 993, .curl_code = CURLE_OPERATION_TIMEDOUT, .login_wanted = TRUE),
+    SMTP_AT (993, .curl_code = CURLE_OPERATION_TIMEDOUT, .login_wanted = TRUE),
     SK_DIAGNOSIS_TIMEOUT, 0 },
   { "STARTTLS handshake failed",
     SMTP (.curl_code = CURLE_SSL_CONNECT_ERROR, .login_wanted = TRUE),
@@ -195,7 +203,7 @@ static const Case cases[] = {
           .last_reply = "A002 NO [AUTHENTICATIONFAILED] Authentication failed."),
     SK_DIAGNOSIS_BAD_CREDENTIALS, 0 },
   { "wrong password at Google",
-    { .protocol = SK_PROTOCOL_SMTP, .host = "SMTP.Gmail.com.", .curl_code = CURLE_LOGIN_DENIED,
+    { .server = SERVER (SK_PROTOCOL_SMTP, "SMTP.Gmail.com.", 0), .curl_code = CURLE_LOGIN_DENIED,
       .login_wanted = TRUE, .login_attempted = TRUE },
     SK_DIAGNOSIS_BAD_CREDENTIALS, 4 },
   { "no mechanism fits, nothing sent",
@@ -299,11 +307,14 @@ diagnose_reply (const GoogleReply *reply,
     [SK_PROTOCOL_POP3] = 995,
     [SK_PROTOCOL_SMTP] = 465,
   };
-  SkDiagnosisInput input = {
+  SkServer server = {
     .protocol = reply->protocol,
     /* A test server on loopback is not Google's by name. */
-    .host = at_google ? google_hosts[reply->protocol] : "127.0.0.1",
+    .host = (char *) (at_google ? google_hosts[reply->protocol] : "127.0.0.1"),
     .port = ports[reply->protocol],
+  };
+  SkDiagnosisInput input = {
+    .server = &server,
     .tls_chosen = TRUE,
     .tls_established = TRUE,
     .greeted = TRUE,
@@ -522,7 +533,7 @@ test_precise_sentences (void)
     { IMAP (.curl_code = CURLE_SSL_CONNECT_ERROR, .tls_chosen = TRUE),
       IMAP (.curl_code = CURLE_SSL_CONNECT_ERROR) },
     { IMAP (.curl_code = CURLE_LOGIN_DENIED, .login_attempted = TRUE),
-      { .protocol = SK_PROTOCOL_IMAP, .host = "imap.gmail.com", .curl_code = CURLE_LOGIN_DENIED,
+      { .server = SERVER (SK_PROTOCOL_IMAP, "imap.gmail.com", 0), .curl_code = CURLE_LOGIN_DENIED,
         .login_attempted = TRUE } },
     { POP3 (.curl_code = CURLE_OK, .login_wanted = TRUE, .starttls_offered = TRUE),
       SMTP (.curl_code = CURLE_LOGIN_DENIED, .login_attempted = TRUE,
