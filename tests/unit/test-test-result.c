@@ -281,7 +281,7 @@ test_text (void)
                               "Certificate:\n"
                               "  Issued to: CN=imap.gmail.com\n"
                               "  Issued by: CN=WR2,O=Google Trust Services,C=US\n"
-                              "  Valid: from 2026-11-02 to 2027-01-25\n"
+                              "  Valid: from 2 November 2026 to 25 January 2027\n"
                               "  SHA-256: AB:CD:EF\n"
                               "  Trusted: yes\n"
                               "Last server reply: A002 NO [ALERT] Please log in via your "
@@ -337,7 +337,7 @@ test_text_no_expiry (void)
   else
     g_unsetenv ("TZ");
 
-  g_assert_nonnull (strstr (text, "\n  Valid: from unknown to 9999-12-31\n"));
+  g_assert_nonnull (strstr (text, "\n  Valid: from unknown to 31 December 9999\n"));
   g_assert_finalize_object (g_steal_pointer (&tested));
 }
 
