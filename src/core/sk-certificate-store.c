@@ -14,6 +14,7 @@
 #include <openssl/rand.h>
 
 #include "sk-account.h"
+#include "sk-certificate-private.h"
 #include "sk-certificate-store.h"
 #include "sk-secret.h"
 

@@ -13,7 +13,7 @@
 #include <openssl/provider.h>
 #include <openssl/x509v3.h>
 
-#include "sk-certificate.h"
+#include "sk-certificate-private.h"
 #include "sk-core-enums.h"
 #include "sk-format.h"
 #include "sk-server-trust.h"

@@ -5,8 +5,6 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <openssl/evp.h>
-#include <openssl/x509.h>
 
 G_BEGIN_DECLS
 
@@ -70,11 +68,6 @@ SkCertificate  *sk_certificate_new_from_bytes_finish (GAsyncResult        *resul
  * reference goes. */
 GBytes         *sk_certificate_contents_new_take     (char                *data,
                                                       gsize                length);
-/* Takes references; key and chain may be NULL. */
-SkCertificate  *sk_certificate_new_from_x509    (X509           *cert,
-                                                 EVP_PKEY       *key,
-                                                 STACK_OF(X509) *chain);
-
 /* One-line names, RFC 2253 order ("CN=Jan Kowalski, O=Firma, C=PL"). */
 const char     *sk_certificate_get_subject      (SkCertificate  *self);
 const char     *sk_certificate_get_issuer       (SkCertificate  *self);
@@ -125,11 +118,6 @@ char           *sk_certificate_describe_status  (SkCertificate  *self,
 gboolean        sk_certificate_verify_chain     (SkCertificate  *self,
                                                  const char     *cafile,
                                                  GError        **error);
-
-/* The OpenSSL objects, owned by self (the key and chain may be NULL). */
-X509           *sk_certificate_get_x509         (SkCertificate  *self);
-EVP_PKEY       *sk_certificate_get_private_key  (SkCertificate  *self);
-STACK_OF(X509) *sk_certificate_get_chain        (SkCertificate  *self);
 
 /* A PKCS#12 of the certificate, its key and chain, encrypted with
  * passphrase (AES-256-CBC, PBKDF2; a SHA-256 MAC), for the store. */

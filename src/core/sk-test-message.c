@@ -11,6 +11,7 @@
 #include <openssl/cms.h>
 #include <openssl/err.h>
 
+#include "sk-certificate-private.h"
 #include "sk-connection-test-private.h"
 #include "sk-test-message.h"
 

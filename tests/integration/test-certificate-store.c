@@ -20,6 +20,7 @@
 #include <libsecret/secret.h>
 #include <openssl/evp.h>
 
+#include "core/sk-certificate-private.h"
 #include "core/sk-certificate-store.h"
 #include "core/sk-secret.h"
 #include "core/sk-test-message.h"

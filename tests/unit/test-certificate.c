@@ -12,7 +12,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
-#include "core/sk-certificate.h"
+#include "core/sk-certificate-private.h"
 #include "core/sk-core-enums.h"
 #include "test-util.h"
 

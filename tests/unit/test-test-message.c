@@ -18,6 +18,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "core/sk-certificate-private.h"
 #include "core/sk-test-message.h"
 #include "test-util.h"
 
