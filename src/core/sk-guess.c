@@ -15,12 +15,11 @@
 
 #include <curl/curl.h>
 #include <glib/gi18n-lib.h>
-#include <openssl/pem.h>
-#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include "sk-account.h"
 #include "sk-guess.h"
+#include "sk-server-trust.h"
 
 #define DEFAULT_PROBE_TIMEOUT 10
 /* Past the probes' own limit: only a libcurl that ignores its timeouts
@@ -181,20 +180,6 @@ debug_cb (CURL          *easy,
   return 0;
 }
 
-static CURLcode
-ssl_ctx_cb (CURL *easy,
-            void *ssl_ctx,
-            void *user_data)
-{
-  GPtrArray *extra_cas = user_data;
-  X509_STORE *store = SSL_CTX_get_cert_store (ssl_ctx);
-
-  for (guint i = 0; i < extra_cas->len; i++)
-    X509_STORE_add_cert (store, g_ptr_array_index (extra_cas, i));
-
-  return CURLE_OK;
-}
-
 static const char *
 scheme (SkProtocol protocol,
         gboolean   implicit_tls)
@@ -247,14 +232,7 @@ make_handle (Guess *guess,
   curl_easy_setopt (easy, CURLOPT_SSL_VERIFYHOST, 2L);
   /* The certificate's names, to follow a hosting company's certificate. */
   curl_easy_setopt (easy, CURLOPT_CERTINFO, 1L);
-  if (guess->extra_cas->len > 0)
-    {
-      /* The extra CAs go into each handshake's store: a cached store
-       * would keep them for later connections. */
-      curl_easy_setopt (easy, CURLOPT_CA_CACHE_TIMEOUT, 0L);
-      curl_easy_setopt (easy, CURLOPT_SSL_CTX_FUNCTION, ssl_ctx_cb);
-      curl_easy_setopt (easy, CURLOPT_SSL_CTX_DATA, guess->extra_cas);
-    }
+  sk_system_trust_use (easy, guess->extra_cas);
 
   curl_easy_setopt (easy, CURLOPT_VERBOSE, 1L);
   curl_easy_setopt (easy, CURLOPT_DEBUGFUNCTION, debug_cb);
@@ -654,41 +632,6 @@ guess_thread (GTask        *task,
   g_task_return_pointer (task, make_result (guess), (GDestroyNotify) sk_guess_result_free);
 }
 
-static GPtrArray *
-load_cas (const char  *path,
-          GError     **error)
-{
-  g_autoptr(GPtrArray) cas = g_ptr_array_new_with_free_func ((GDestroyNotify) X509_free);
-  g_autofree char *display = g_filename_display_name (path);
-  STACK_OF (X509_INFO) *infos = NULL;
-  BIO *bio = BIO_new_file (path, "r");
-
-  if (bio != NULL)
-    infos = PEM_X509_INFO_read_bio (bio, NULL, NULL, NULL);
-  BIO_free (bio);
-
-  for (int i = 0; infos != NULL && i < sk_X509_INFO_num (infos); i++)
-    {
-      X509_INFO *info = sk_X509_INFO_value (infos, i);
-
-      if (info->x509 != NULL)
-        {
-          X509_up_ref (info->x509);
-          g_ptr_array_add (cas, info->x509);
-        }
-    }
-  sk_X509_INFO_pop_free (infos, X509_INFO_free);
-
-  if (cas->len == 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("The CA file “%s” holds no certificate in PEM form."), display);
-      return NULL;
-    }
-
-  return g_steal_pointer (&cas);
-}
-
 static gsize curl_ready;
 
 void
@@ -741,7 +684,7 @@ sk_guess_async (const char           *email,
 
   if (options != NULL && options->cafile != NULL)
     {
-      g_autoptr(GPtrArray) cas = load_cas (options->cafile, &error);
+      g_autoptr(GPtrArray) cas = sk_server_trust_load_cas (options->cafile, &error);
 
       if (cas == NULL)
         {

@@ -15,11 +15,9 @@
 
 #include <curl/curl.h>
 #include <glib/gi18n-lib.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
-#include <openssl/ssl.h>
 
 #include "sk-http.h"
+#include "sk-server-trust.h"
 
 #define USER_AGENT "Skrzynka/" PACKAGE_VERSION
 
@@ -28,7 +26,7 @@ G_DEFINE_QUARK (sk-http-error-quark, sk_http_error)
 typedef struct
 {
   char         *url;
-  char         *cafile;
+  GPtrArray    *extra_cas;   /* X509: --cafile's, besides the system's */
   GStrv         connect_to;
   gsize         max_size;
   guint         timeout_ms;
@@ -47,7 +45,7 @@ static void
 job_free (Job *job)
 {
   g_free (job->url);
-  g_free (job->cafile);
+  g_clear_pointer (&job->extra_cas, g_ptr_array_unref);
   if (job->form != NULL)
     explicit_bzero (job->form, strlen (job->form));
   g_free (job->form);
@@ -104,53 +102,6 @@ xferinfo_cb (void       *user_data,
   return g_cancellable_is_cancelled (job->cancellable) ? 1 : 0;
 }
 
-/* The extra CAs go into the store libcurl has already filled with the
- * system's, so both are trusted, as with the connection test's --cafile. */
-static CURLcode
-ssl_ctx_cb (CURL *easy,
-            void *ssl_ctx,
-            void *user_data)
-{
-  Job *job = user_data;
-  X509_STORE *store = SSL_CTX_get_cert_store (ssl_ctx);
-  BIO *bio = BIO_new_file (job->cafile, "r");
-  STACK_OF (X509_INFO) *infos;
-
-  if (bio == NULL)
-    return CURLE_SSL_CACERT_BADFILE;
-
-  infos = PEM_X509_INFO_read_bio (bio, NULL, NULL, NULL);
-  BIO_free (bio);
-  if (infos == NULL)
-    return CURLE_SSL_CACERT_BADFILE;
-
-  for (int i = 0; i < sk_X509_INFO_num (infos); i++)
-    {
-      X509_INFO *info = sk_X509_INFO_value (infos, i);
-
-      if (info->x509 != NULL)
-        X509_STORE_add_cert (store, info->x509);
-    }
-  sk_X509_INFO_pop_free (infos, X509_INFO_free);
-  /* A certificate already in the store is not an error worth keeping. */
-  ERR_clear_error ();
-
-  return CURLE_OK;
-}
-
-/* The system's CAs from the hashed folder, read as the handshake needs
- * them, rather than the whole bundle parsed for every request: that takes
- * a fifth of a second on a busy machine, and a cancel cannot interrupt it. */
-static void
-use_system_ca_folder (CURL *easy)
-{
-  char *capath = NULL;
-
-  curl_easy_getinfo (easy, CURLINFO_CAPATH, &capath);
-  if (capath != NULL && g_file_test (capath, G_FILE_TEST_IS_DIR))
-    curl_easy_setopt (easy, CURLOPT_CAINFO, NULL);
-}
-
 static CURL *
 make_handle (Job                *job,
              struct curl_slist  *connect_to,
@@ -177,15 +128,7 @@ make_handle (Job                *job,
   curl_easy_setopt (easy, CURLOPT_SSLVERSION, (long) CURL_SSLVERSION_TLSv1_2);
   curl_easy_setopt (easy, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt (easy, CURLOPT_SSL_VERIFYHOST, 2L);
-  /* The store of one request gets its own extra CAs: a cached one would
-   * carry them over to the next. */
-  curl_easy_setopt (easy, CURLOPT_CA_CACHE_TIMEOUT, 0L);
-  use_system_ca_folder (easy);
-  if (job->cafile != NULL)
-    {
-      curl_easy_setopt (easy, CURLOPT_SSL_CTX_FUNCTION, ssl_ctx_cb);
-      curl_easy_setopt (easy, CURLOPT_SSL_CTX_DATA, job);
-    }
+  sk_system_trust_use (easy, job->extra_cas);
   /* The certificate is still checked against the name in the URL. */
   curl_easy_setopt (easy, CURLOPT_CONNECT_TO, connect_to);
   curl_easy_setopt (easy, CURLOPT_HTTPHEADER, headers);
@@ -410,8 +353,14 @@ start (const SkHttpRequest  *request,
     }
 
   job = g_new0 (Job, 1);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  if (request->cafile != NULL
+      && (job->extra_cas = sk_server_trust_load_cas (request->cafile, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   job->url = g_strdup (request->url);
-  job->cafile = g_strdup (request->cafile);
   job->connect_to = g_strdupv ((GStrv) request->connect_to);
   job->max_size = request->max_size > 0 ? request->max_size : SK_HTTP_DEFAULT_MAX_SIZE;
   job->timeout_ms = request->timeout_ms > 0 ? request->timeout_ms : SK_HTTP_DEFAULT_TIMEOUT_MS;
@@ -420,7 +369,6 @@ start (const SkHttpRequest  *request,
   /* The worker needs one even when the caller gave none. */
   job->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
   job->body = g_byte_array_new ();
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   g_task_run_in_thread (task, thread);
 }
 

@@ -12,7 +12,7 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 
-#include "sk-certificate.h"
+#include "sk-certificate-private.h"
 #include "sk-server-trust.h"
 
 /* Every X509 certificate in a PEM file; empty when it cannot be read. */
@@ -97,6 +97,37 @@ sk_system_trust_add_to (X509_STORE *store)
     X509_STORE_add_cert (store, g_ptr_array_index (cas, i));
   /* A certificate already in the store is not an error worth keeping. */
   ERR_clear_error ();
+}
+
+static CURLcode
+system_trust_ssl_ctx_cb (CURL *easy,
+                         void *ssl_ctx,
+                         void *user_data)
+{
+  GPtrArray *extra_cas = user_data;
+  X509_STORE *store = SSL_CTX_get_cert_store (ssl_ctx);
+
+  sk_system_trust_add_to (store);
+  for (guint i = 0; extra_cas != NULL && i < extra_cas->len; i++)
+    X509_STORE_add_cert (store, g_ptr_array_index (extra_cas, i));
+  ERR_clear_error ();
+
+  return CURLE_OK;
+}
+
+void
+sk_system_trust_use (CURL      *easy,
+                     GPtrArray *extra_cas)
+{
+  g_return_if_fail (easy != NULL);
+
+  /* libcurl's own CA settings would be a second idea of the system's
+   * trust: each handshake's store is filled here instead. */
+  curl_easy_setopt (easy, CURLOPT_CAINFO, NULL);
+  curl_easy_setopt (easy, CURLOPT_CAPATH, NULL);
+  curl_easy_setopt (easy, CURLOPT_CA_CACHE_TIMEOUT, 0L);
+  curl_easy_setopt (easy, CURLOPT_SSL_CTX_FUNCTION, system_trust_ssl_ctx_cb);
+  curl_easy_setopt (easy, CURLOPT_SSL_CTX_DATA, extra_cas);
 }
 
 GPtrArray *

@@ -51,6 +51,13 @@ GPtrArray         *sk_server_trust_load_cas    (const char      *path,
  * system's trust" for servers and for signing certificates alike. */
 void               sk_system_trust_add_to      (X509_STORE      *store);
 
+/* Makes easy trust the system's CAs and extra_cas (X509, may be NULL;
+ * shared, not copied: it must outlive the transfer), through the same
+ * definition as above, with libcurl's and OpenSSL's own checks of the
+ * chain and the host name. */
+void               sk_system_trust_use         (CURL            *easy,
+                                                GPtrArray       *extra_cas);
+
 SkCertificateInfo *sk_certificate_info_new     (X509            *cert);
 void               sk_certificate_info_free    (SkCertificateInfo *info);
 
