@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "Skrzynka"
+#define G_LOG_DOMAIN "Skrzynka-Ui"
 
 #include "config.h"
 
