@@ -1926,52 +1926,28 @@ sk_problem_free (SkProblem *problem)
   g_free (problem);
 }
 
-static const char * const account_type_names[] = {
-  [SK_ACCOUNT_TYPE_IMAP] = "imap",
-  [SK_ACCOUNT_TYPE_POP3] = "pop3",
-};
-
-static gboolean
-lookup_name (const char * const *names,
-             guint               n_names,
-             const char         *str,
-             guint              *value)
-{
-  if (str == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < n_names; i++)
-    {
-      if (g_strcmp0 (names[i], str) == 0)
-        {
-          *value = i;
-          return TRUE;
-        }
-    }
-
-  return FALSE;
-}
-
+/* An account's type is the protocol of its incoming server, by the same
+ * names. */
 const char *
 sk_account_type_to_string (SkAccountType type)
 {
-  g_return_val_if_fail (type < G_N_ELEMENTS (account_type_names), NULL);
+  g_return_val_if_fail (type <= SK_ACCOUNT_TYPE_POP3, NULL);
 
-  return account_type_names[type];
+  return sk_protocol_to_string (type == SK_ACCOUNT_TYPE_POP3 ? SK_PROTOCOL_POP3 : SK_PROTOCOL_IMAP);
 }
 
 gboolean
 sk_account_type_from_string (const char    *str,
                              SkAccountType *type)
 {
-  guint value;
+  SkProtocol protocol;
 
   g_return_val_if_fail (type != NULL, FALSE);
 
-  if (!lookup_name (account_type_names, G_N_ELEMENTS (account_type_names), str, &value))
+  if (!sk_protocol_from_string (str, &protocol) || protocol == SK_PROTOCOL_SMTP)
     return FALSE;
 
-  *type = value;
+  *type = protocol == SK_PROTOCOL_POP3 ? SK_ACCOUNT_TYPE_POP3 : SK_ACCOUNT_TYPE_IMAP;
   return TRUE;
 }
 

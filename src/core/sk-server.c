@@ -177,6 +177,21 @@ sk_protocol_to_string (SkProtocol protocol)
   return protocol_names[protocol];
 }
 
+gboolean
+sk_protocol_from_string (const char *str,
+                         SkProtocol *protocol)
+{
+  guint value;
+
+  g_return_val_if_fail (protocol != NULL, FALSE);
+
+  if (!lookup_name (protocol_names, G_N_ELEMENTS (protocol_names), str, &value))
+    return FALSE;
+
+  *protocol = value;
+  return TRUE;
+}
+
 const char *
 sk_security_to_string (SkSecurity security)
 {

@@ -86,6 +86,8 @@ guint        sk_protocol_standard_port (SkProtocol      protocol,
 
 /* Short, stable names used in files, JSON and on the command line. */
 const char  *sk_protocol_to_string     (SkProtocol      protocol);
+gboolean     sk_protocol_from_string   (const char     *str,
+                                        SkProtocol     *protocol);
 const char  *sk_security_to_string     (SkSecurity      security);
 gboolean     sk_security_from_string   (const char     *str,
                                         SkSecurity     *security);
