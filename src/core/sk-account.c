@@ -1769,7 +1769,7 @@ sk_account_validate (SkAccount          *self,
 
   /* A separate SMTP login that is not used is not checked: a leftover in a
    * hidden field must not block saving. */
-  separate_login = self->outgoing_auth && !self->outgoing_same_login;
+  separate_login = sk_account_get_outgoing_login (self) == SK_OUTGOING_LOGIN_OWN;
   if (separate_login)
     {
       if (is_blank (self->outgoing_username))
