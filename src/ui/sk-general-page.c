@@ -554,8 +554,8 @@ describe_sign_in (const SkFoundServer *incoming,
   provider = sk_oauth2_provider_find_for_host (oauth2->server->host);
   /* TRANSLATORS: %s is a provider: "This account signs in with Microsoft" */
   return g_strdup_printf (_("This account signs in with %s, not with a password. Signing in "
-                            "from this window is not available yet: IT support can set the "
-                            "account up with the command line."),
+                            "from this window is not available yet: ask IT support to set "
+                            "the account up."),
                           provider != NULL ? provider->name : oauth2->server->host);
 }
 
