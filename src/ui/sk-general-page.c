@@ -605,7 +605,7 @@ show_found (SkGeneralPage *self)
   const char *provider = settings->display_name;
   g_autofree char *where = NULL;
   g_autofree char *title = NULL;
-  g_autofree char *notes = NULL;
+  g_autoptr(GString) notes = NULL;
 
   if (provider != NULL && g_ascii_strcasecmp (provider, self->discovery->domain) != 0)
     where = g_strdup_printf ("%s (%s)", self->discovery->domain, provider);
@@ -619,11 +619,12 @@ show_found (SkGeneralPage *self)
                           && has_protocol (settings->incoming, SK_PROTOCOL_POP3));
   gtk_check_button_set_active (self->found_imap, TRUE);
 
-  g_ptr_array_add (settings->notes, NULL);
-  notes = g_strjoinv ("\n", (char **) settings->notes->pdata);
-  g_ptr_array_remove_index (settings->notes, settings->notes->len - 1);
-  gtk_label_set_text (self->found_notes, notes);
-  gtk_widget_set_visible (GTK_WIDGET (self->found_notes), notes[0] != '\0');
+  notes = g_string_new (NULL);
+  for (guint i = 0; i < settings->notes->len; i++)
+    g_string_append_printf (notes, "%s%s", i > 0 ? "\n" : "",
+                            (const char *) g_ptr_array_index (settings->notes, i));
+  gtk_label_set_text (self->found_notes, notes->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->found_notes), notes->len > 0);
 
   gtk_image_set_from_icon_name (self->found_icon, "dialog-information-symbolic");
   gtk_widget_remove_css_class (GTK_WIDGET (self->found_icon), "success-icon");
