@@ -14,7 +14,7 @@ import time
 
 from atspi_driver import (App, button, checked, click, entry, find_all,  # noqa: E402
                           get_text, label_texts, name_of, open_advanced, open_tab, page,
-                          pyatspi, run_tests, screenshot, wait_for, walk)
+                          press_mnemonic, pyatspi, run_tests, screenshot, wait_for, walk)
 
 ACCOUNTS = ("E-mail Accounts", "Konta e-mail")
 DIALOG = ("Account Properties", "Właściwości konta")
@@ -78,9 +78,16 @@ MICROSOFT = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
+PLAIN = COMPANY.replace("biuro.test", "stary.test").replace(
+    "<socketType>SSL</socketType>", "<socketType>plain</socketType>").replace(
+    "<socketType>STARTTLS</socketType>", "<socketType>plain</socketType>").replace(
+    "<port>993</port>", "<port>143</port>").replace("<port>995</port>", "<port>110</port>")
+
+
 def write_files():
     os.makedirs(AUTOCONFIG, exist_ok=True)
-    for domain, text in (("biuro.test", COMPANY), ("chmura.test", MICROSOFT)):
+    for domain, text in (("biuro.test", COMPANY), ("chmura.test", MICROSOFT),
+                         ("stary.test", PLAIN)):
         with open(os.path.join(AUTOCONFIG, domain + ".xml"), "w") as out:
             out.write(text)
 
@@ -207,6 +214,28 @@ def test_microsoft_signs_in():
     app.quit()
 
 
+def test_unencrypted_warns():
+    write_files()
+    app, dialog = new_account()
+    general = page(dialog, "SkGeneralPage")
+    paste(entry(general, "E-mail address"), "jan@stary.test")
+    wait_for("the warning", lambda: texts_with(general, "send the password unencrypted"))
+    assert texts_with(general, "IMAP imap.stary.test:143 no encryption")
+    # Offered with the warning, never filled in without the click.
+    assert find_all(general, pyatspi.ROLE_PUSH_BUTTON, "these settings")
+    servers = page(dialog, "SkServersPage")
+    open_tab(dialog, 2)
+    assert get_text(entry(servers, "Incoming mail server")) == ""
+
+    # The keyboard reaches the button: Alt+T, "Use _these settings".
+    open_tab(dialog, 1)
+    press_mnemonic("t")
+    wait_for("what was filled in, said", lambda: texts_with(general, "Filled in on tab 2"))
+    open_tab(dialog, 2)
+    assert get_text(entry(servers, "Incoming mail server")) == "imap.stary.test"
+    app.quit()
+
+
 def test_polish():
     write_files()
     app, dialog = new_account("pl")
@@ -221,4 +250,4 @@ def test_polish():
 
 if __name__ == "__main__":
     run_tests([test_offer_and_use, test_typed_servers_are_kept, test_nothing_found_says_nothing,
-               test_microsoft_signs_in, test_polish])
+               test_microsoft_signs_in, test_unencrypted_warns, test_polish])
