@@ -290,14 +290,14 @@ def test_bad_address():
 
 
 def test_bad_usage():
-    status, out, err = subprocess.run(
-        [BINARY, "--detect", "jan@dom.test", "--password-stdin"],
-        capture_output=True, text=True, timeout=RUN_LIMIT,
-        env=dict(os.environ, LANG="C.UTF-8")).returncode, None, None
-    assert status == 2
-    status = subprocess.run([BINARY, "--detect", "jan@dom.test", "--list"],
-                            capture_output=True, timeout=RUN_LIMIT).returncode
-    assert status == 2
+    for extra, problem in ((["--password-stdin"], "--detect takes no password"),
+                           (["--list"], "Give only one of")):
+        process = subprocess.run([BINARY, "--detect", "jan@dom.test"] + extra,
+                                 capture_output=True, text=True, timeout=RUN_LIMIT,
+                                 env=dict(os.environ, LANG="C.UTF-8", LANGUAGE="en"))
+        assert process.returncode == 2, (extra, process.returncode)
+        assert process.stdout == ""
+        assert process.stderr.startswith("skrzynka: " + problem), process.stderr
 
 
 if __name__ == "__main__":
