@@ -10,6 +10,7 @@
 
 #include "sk-cli.h"
 #include "sk-cli-commands.h"
+#include "sk-cli-detect.h"
 
 static const GOptionEntry option_entries[] = {
   { "list", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -41,6 +42,8 @@ static const GOptionEntry option_entries[] = {
   { "json", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("With --test, --test-file, --send-test or --check-certificate: "
        "print the result as one JSON object"), NULL },
+  { "detect", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Find the settings for ADDRESS (--json, --cafile)"), N_("ADDRESS") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Show the version and quit"), NULL },
   { NULL }
@@ -63,6 +66,7 @@ typedef struct
   char     *certificate_path;
   char     *import_certificate_path;
   char     *send_name;
+  char     *detect_address;
   char     *account_name;
   char     *email;
   char     *cafile;
@@ -80,6 +84,7 @@ options_clear (Options *options)
   g_clear_pointer (&options->certificate_path, g_free);
   g_clear_pointer (&options->import_certificate_path, g_free);
   g_clear_pointer (&options->send_name, g_free);
+  g_clear_pointer (&options->detect_address, g_free);
   g_clear_pointer (&options->account_name, g_free);
   g_clear_pointer (&options->email, g_free);
   g_clear_pointer (&options->cafile, g_free);
@@ -104,6 +109,7 @@ read_options (GVariantDict *dict,
   g_variant_dict_lookup (dict, "import-certificate", "^ay", &options->import_certificate_path);
   g_variant_dict_lookup (dict, "account", "s", &options->account_name);
   g_variant_dict_lookup (dict, "send-test", "s", &options->send_name);
+  g_variant_dict_lookup (dict, "detect", "s", &options->detect_address);
 }
 
 static guint
@@ -112,7 +118,8 @@ count_commands (const Options *options)
   return (options->list ? 1 : 0) + (options->export_name ? 1 : 0)
          + (options->import_path ? 1 : 0) + (options->test_name ? 1 : 0)
          + (options->test_path ? 1 : 0) + (options->certificate_path ? 1 : 0)
-         + (options->import_certificate_path ? 1 : 0) + (options->send_name ? 1 : 0);
+         + (options->import_certificate_path ? 1 : 0) + (options->send_name ? 1 : 0)
+         + (options->detect_address ? 1 : 0);
 }
 
 /* What is wrong with the combination of options, or NULL.  The order of
@@ -128,7 +135,10 @@ find_usage_problem (const Options *options)
     return _("Give only one of --list, --export, --import, --test, --test-file, "
              "--check-certificate, --import-certificate and --send-test.");
 
-  if (!takes_password
+  if (options->detect_address != NULL && options->password_stdin)
+    return _("--detect takes no password: --password-stdin does not go with it.");
+
+  if (!takes_password && options->detect_address == NULL
       && (options->password_stdin || options->cafile != NULL || options->json))
     return _("--password-stdin, --cafile and --json go with --test, --test-file, "
              "--send-test, --check-certificate or --import-certificate.");
@@ -158,6 +168,13 @@ run_command (const Options *options)
       };
 
       return sk_cli_check_certificate (options->certificate_path, &certificate_options);
+    }
+
+  if (options->detect_address != NULL)
+    {
+      SkCliDetectOptions detect_options = { options->cafile, options->json };
+
+      return sk_cli_detect (options->detect_address, &detect_options);
     }
 
   if (options->test_path != NULL)

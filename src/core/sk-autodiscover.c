@@ -250,6 +250,8 @@ typedef struct
   gint64     started;
   GSource   *timeout;
   GSource   *cancelled;
+  SkDiscoverProgressFunc progress;
+  gpointer               progress_data;
 } Run;
 
 typedef struct
@@ -301,9 +303,25 @@ seconds_since (gint64 start)
   return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
 }
 
+/* Whoever is told may be gone once the search is over or cancelled. */
+static void
+run_report (Run   *run,
+            Entry *entry)
+{
+  GCancellable *cancellable;
+
+  if (run->progress == NULL || run->task == NULL)
+    return;
+
+  cancellable = g_task_get_cancellable (run->task);
+  if (cancellable == NULL || !g_cancellable_is_cancelled (cancellable))
+    run->progress (&entry->lookup, run->progress_data);
+}
+
 /* Stops a lookup that is still running and records why. */
 static void
-entry_stop (Entry          *entry,
+entry_stop (Run            *run,
+            Entry          *entry,
             SkLookupResult  result)
 {
   if (entry->lookup.result != SK_LOOKUP_RUNNING)
@@ -312,6 +330,7 @@ entry_stop (Entry          *entry,
   entry->lookup.result = result;
   entry->lookup.seconds = seconds_since (entry->started);
   g_cancellable_cancel (entry->cancellable);
+  run_report (run, entry);
 }
 
 static SkDiscovery *
@@ -354,7 +373,7 @@ run_complete (Run   *run,
   g_clear_pointer (&run->cancelled, g_source_unref);
 
   for (guint i = 0; i < run->entries->len; i++)
-    entry_stop (g_ptr_array_index (run->entries, i), SK_LOOKUP_CANCELLED);
+    entry_stop (run, g_ptr_array_index (run->entries, i), SK_LOOKUP_CANCELLED);
 
   if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
     g_task_return_error_if_cancelled (task);
@@ -376,7 +395,7 @@ run_stop_hopeless (Run *run)
       Entry *entry = g_ptr_array_index (run->entries, i);
 
       if (found)
-        entry_stop (entry, SK_LOOKUP_CANCELLED);
+        entry_stop (run, entry, SK_LOOKUP_CANCELLED);
       else if (entry->lookup.result == SK_LOOKUP_FOUND)
         found = TRUE;
     }
@@ -458,6 +477,7 @@ lookup_done (GObject      *object,
           g_debug ("%s %s: %s", entry->lookup.source, entry->lookup.where, error->message);
         }
       entry->settings = g_steal_pointer (&settings);
+      run_report (run, entry);
       run_evaluate (run);
     }
 
@@ -471,7 +491,7 @@ run_timed_out (gpointer user_data)
   Run *run = user_data;
 
   for (guint i = 0; i < run->entries->len; i++)
-    entry_stop (g_ptr_array_index (run->entries, i), SK_LOOKUP_TIMEOUT);
+    entry_stop (run, g_ptr_array_index (run->entries, i), SK_LOOKUP_TIMEOUT);
   run_evaluate (run);
 
   return G_SOURCE_REMOVE;
@@ -525,16 +545,19 @@ run_start (Run       *run,
                                        lookup_done, callback);
       g_free (entry->lookup.where);
       entry->lookup.where = g_strdup (sk_discover_source_get_where (entry->source));
+      if (entry->lookup.result == SK_LOOKUP_RUNNING)
+        run_report (run, entry);
     }
 }
 
-void
-sk_discover_run_async (GPtrArray           *sources,
-                       const char          *address,
-                       guint                timeout_ms,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
+static void
+run_async (GPtrArray               *sources,
+           const char              *address,
+           guint                    timeout_ms,
+           const SkDiscoverOptions *options,
+           GCancellable            *cancellable,
+           GAsyncReadyCallback      callback,
+           gpointer                 user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autofree char *domain = NULL;
@@ -561,6 +584,8 @@ sk_discover_run_async (GPtrArray           *sources,
   run->address = g_strdup (address);
   run->domain = g_steal_pointer (&domain);
   run->started = g_get_monotonic_time ();
+  run->progress = options != NULL ? options->progress : NULL;
+  run->progress_data = options != NULL ? options->progress_data : NULL;
   run->timeout = attach_source (g_timeout_source_new (timeout_ms > 0 ? timeout_ms
                                                       : SK_DISCOVER_TIMEOUT_MS),
                                 run_timed_out, run);
@@ -571,6 +596,17 @@ sk_discover_run_async (GPtrArray           *sources,
   run_start (run, sources);
   run_evaluate (run);
   run_unref (run);
+}
+
+void
+sk_discover_run_async (GPtrArray           *sources,
+                       const char          *address,
+                       guint                timeout_ms,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  run_async (sources, address, timeout_ms, NULL, cancellable, callback, user_data);
 }
 
 SkDiscovery *
@@ -1045,8 +1081,8 @@ sk_discover_async (const char              *address,
   if (sources == NULL)
     sources = g_ptr_array_new ();
 
-  sk_discover_run_async (sources, address, SK_DISCOVER_TIMEOUT_MS, cancellable,
-                         callback, user_data);
+  run_async (sources, address, SK_DISCOVER_TIMEOUT_MS, options, cancellable,
+             callback, user_data);
 }
 
 SkDiscovery *

@@ -75,6 +75,12 @@ typedef struct
   GPtrArray    *lookups;      /* of SkLookup, in rank order */
 } SkDiscovery;
 
+/* Told on the caller's thread-default main context as each lookup starts
+ * (result SK_LOOKUP_RUNNING) and as it ends; never once the search has
+ * given its result or its cancellable is cancelled. */
+typedef void (*SkDiscoverProgressFunc) (const SkLookup *lookup,
+                                        gpointer        user_data);
+
 /* How the built-in sources fetch; every field may be 0/NULL. */
 typedef struct
 {
@@ -84,6 +90,9 @@ typedef struct
                                       * copies (never with the address) */
   SkOAuth2HostFunc    oauth2_known;
   gpointer            oauth2_data;
+  /* Only sk_discover_async() tells it */
+  SkDiscoverProgressFunc progress;
+  gpointer               progress_data;
 } SkDiscoverOptions;
 
 const char       *sk_discover_source_get_name      (SkDiscoverSource     *self);

@@ -10,8 +10,10 @@
 
 #include <glib/gi18n.h>
 
+#include "core/sk-autodiscover.h"
 #include "core/sk-certificate-store.h"
 #include "core/sk-detect.h"
+#include "core/sk-oauth2-provider.h"
 
 #include "sk-general-page.h"
 
@@ -33,6 +35,19 @@ struct _SkGeneralPage
   GtkImage            *offer_icon;
   GtkLabel            *offer_label;
   GtkWidget           *offer_button;
+  GtkWidget           *looking_box;
+  GtkSpinner          *looking_spinner;
+  GtkLabel            *looking_label;
+  GtkWidget           *found_box;
+  GtkImage            *found_icon;
+  GtkLabel            *found_source;
+  GtkLabel            *found_changes;
+  GtkWidget           *found_choice;
+  GtkCheckButton      *found_imap;
+  GtkCheckButton      *found_pop3;
+  GtkLabel            *found_warning;
+  GtkLabel            *found_notes;
+  GtkWidget           *found_button;
   GtkCheckButton      *sign_check;
   GtkLabel            *sign_explanation;
   GtkEntry            *code_entry;
@@ -60,6 +75,9 @@ struct _SkGeneralPage
   guint                detect_id;
   GCancellable        *detect_cancellable;
   SkDetection         *detection;       /* the one on offer, or NULL */
+  SkDiscovery         *discovery;       /* the settings on offer, or NULL */
+  gboolean             google;          /* the address is Google's: its guide
+                                         * and its own offer apply */
   /* The servers the last accepted offer put in: no choice of the person's,
    * so a later offer may replace them. */
   char                *filled_incoming;
@@ -361,6 +379,392 @@ offer_accepted (SkGeneralPage *self)
     gtk_widget_grab_focus (GTK_WIDGET (self->email_entry));
 }
 
+/* Settings found in the ranked sources (DESIGN.md "Finding the settings
+ * for any address") */
+
+static gboolean
+oauth2_known (const char *host,
+              gpointer    user_data)
+{
+  g_autoptr(SkOAuth2Provider) provider = sk_oauth2_provider_find_for_host (host);
+
+  return provider != NULL;
+}
+
+/* domain NULL: nothing is being looked for. */
+static void
+show_looking (SkGeneralPage *self,
+              const char    *domain)
+{
+  g_autofree char *text = NULL;
+
+  if (domain != NULL)
+    {
+      /* TRANSLATORS: %s is the part of the address after "@" */
+      text = g_strdup_printf (_("Looking for the settings of %s…"), domain);
+      gtk_label_set_text (self->looking_label, text);
+    }
+  gtk_spinner_set_spinning (self->looking_spinner, domain != NULL);
+  gtk_widget_set_visible (self->looking_box, domain != NULL);
+}
+
+static void
+hide_found (SkGeneralPage *self)
+{
+  g_clear_pointer (&self->discovery, sk_discovery_free);
+  gtk_widget_set_visible (self->found_box, FALSE);
+}
+
+static const char *
+security_label (SkSecurity security)
+{
+  switch (security)
+    {
+    case SK_SECURITY_SSL:
+      return "SSL/TLS";
+    case SK_SECURITY_STARTTLS:
+      return "STARTTLS";
+    case SK_SECURITY_NONE:
+      return _("no encryption");
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+static char *
+describe_server (const SkServer *server)
+{
+  g_autofree char *protocol = g_ascii_strup (sk_protocol_to_string (server->protocol), -1);
+
+  return g_strdup_printf ("%s %s:%u %s", protocol, server->host, server->port,
+                          security_label (server->security));
+}
+
+/* The incoming alternative chosen: the best one of the protocol picked
+ * when both were found, else the best one. */
+static const SkFoundServer *
+chosen_incoming (SkGeneralPage *self)
+{
+  GPtrArray *incoming = self->discovery->settings->incoming;
+  SkProtocol wanted = gtk_check_button_get_active (self->found_pop3)
+                      ? SK_PROTOCOL_POP3 : SK_PROTOCOL_IMAP;
+
+  for (guint i = 0; gtk_widget_get_visible (self->found_choice) && i < incoming->len; i++)
+    {
+      const SkFoundServer *found = g_ptr_array_index (incoming, i);
+
+      if (found->server->protocol == wanted)
+        return found;
+    }
+
+  return incoming->len > 0 ? g_ptr_array_index (incoming, 0) : NULL;
+}
+
+static const SkFoundServer *
+chosen_outgoing (SkGeneralPage *self)
+{
+  GPtrArray *outgoing = self->discovery->settings->outgoing;
+
+  return outgoing->len > 0 ? g_ptr_array_index (outgoing, 0) : NULL;
+}
+
+static gboolean
+has_protocol (GPtrArray  *servers,
+              SkProtocol  protocol)
+{
+  for (guint i = 0; i < servers->len; i++)
+    {
+      const SkFoundServer *found = g_ptr_array_index (servers, i);
+
+      if (found->server->protocol == protocol)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* "IMAP imap.wp.pl:993 SSL/TLS, SMTP smtp.wp.pl:465 SSL/TLS, user name: jan" */
+static char *
+describe_changes (const SkFoundServer *incoming,
+                  const SkFoundServer *outgoing)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  const SkFoundServer *sides[] = { incoming, outgoing };
+  const char *username = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (sides); i++)
+    {
+      g_autofree char *server = NULL;
+
+      if (sides[i] == NULL)
+        continue;
+      server = describe_server (sides[i]->server);
+      if (text->len > 0)
+        g_string_append (text, ", ");
+      g_string_append (text, server);
+      if (username == NULL)
+        username = sides[i]->server->username;
+    }
+
+  if (username != NULL)
+    /* TRANSLATORS: the servers, then the user name: "IMAP imap.wp.pl:993
+     * SSL/TLS, SMTP smtp.wp.pl:465 SSL/TLS, user name: jan" */
+    return g_strdup_printf (_("%s, user name: %s"), text->str, username);
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static const char *
+source_sentence (const char *source)
+{
+  if (g_str_equal (source, "local"))
+    /* TRANSLATORS: %s is the domain, "firma.pl", or "firma.pl (Firma)" */
+    return _("Settings for %s from IT support’s settings file");
+  if (g_str_equal (source, "builtin") || g_str_equal (source, "gmail")
+      || g_str_equal (source, "workspace"))
+    return _("Settings for %s built into Skrzynka");
+  if (g_str_equal (source, "autoconfig") || g_str_equal (source, "well-known"))
+    return _("Settings for %s from the provider’s autoconfiguration");
+  if (g_str_equal (source, "ispdb"))
+    return _("Settings for %s from the Thunderbird ISP database");
+  if (g_str_equal (source, "mx"))
+    return _("Settings for %s from the provider of its mail server");
+  if (g_str_equal (source, "srv"))
+    return _("Settings for %s from the domain’s DNS records");
+  if (g_str_equal (source, "guess"))
+    return _("Settings for %s found by trying the usual server names");
+
+  return _("Settings found for %s");
+}
+
+/* A sign-in (OAuth 2.0) cannot be set up from the window yet: say so in
+ * plain words rather than offer a button that would fill in a password
+ * login the server refuses. */
+static char *
+describe_sign_in (const SkFoundServer *incoming,
+                  const SkFoundServer *outgoing)
+{
+  const SkFoundServer *oauth2 = incoming != NULL && incoming->login == SK_LOGIN_OAUTH2
+                                ? incoming : outgoing;
+  g_autoptr(SkOAuth2Provider) provider = NULL;
+
+  if (oauth2 == NULL || oauth2->login != SK_LOGIN_OAUTH2)
+    return NULL;
+
+  provider = sk_oauth2_provider_find_for_host (oauth2->server->host);
+  /* TRANSLATORS: %s is a provider: "This account signs in with Microsoft" */
+  return g_strdup_printf (_("This account signs in with %s, not with a password. Signing in "
+                            "from this window is not available yet: ask IT support to set "
+                            "the account up."),
+                          provider != NULL ? provider->name : oauth2->server->host);
+}
+
+static gboolean
+is_unencrypted (const SkFoundServer *found)
+{
+  return found != NULL && found->server->security == SK_SECURITY_NONE;
+}
+
+static void
+update_found (SkGeneralPage *self)
+{
+  const SkFoundServer *incoming = chosen_incoming (self);
+  const SkFoundServer *outgoing = chosen_outgoing (self);
+  g_autofree char *changes = describe_changes (incoming, outgoing);
+  g_autofree char *sign_in = describe_sign_in (incoming, outgoing);
+  g_autofree char *text = NULL;
+
+  /* TRANSLATORS: what "Use these settings" puts on tab 2 */
+  text = g_strdup_printf (_("Tab 2 would get: %s."), changes);
+  gtk_label_set_text (self->found_changes, text);
+
+  if (sign_in != NULL)
+    gtk_label_set_text (self->found_warning, sign_in);
+  else if (is_unencrypted (incoming) || is_unencrypted (outgoing))
+    gtk_label_set_text (self->found_warning,
+                        _("These settings send the password unencrypted: anyone on the "
+                          "way can read it. Ask your provider or IT support for "
+                          "encrypted ones."));
+  gtk_widget_set_visible (GTK_WIDGET (self->found_warning),
+                          sign_in != NULL || is_unencrypted (incoming)
+                          || is_unencrypted (outgoing));
+  gtk_widget_set_visible (self->found_button, sign_in == NULL);
+}
+
+static void
+found_choice_changed (SkGeneralPage *self)
+{
+  if (self->discovery != NULL)
+    update_found (self);
+}
+
+static void
+show_found (SkGeneralPage *self)
+{
+  const SkAutoconfig *settings = self->discovery->settings;
+  const char *provider = settings->display_name;
+  g_autofree char *where = NULL;
+  g_autofree char *title = NULL;
+  g_autoptr(GString) notes = NULL;
+
+  if (provider != NULL && g_ascii_strcasecmp (provider, self->discovery->domain) != 0)
+    where = g_strdup_printf ("%s (%s)", self->discovery->domain, provider);
+  else
+    where = g_strdup (self->discovery->domain);
+  title = g_strdup_printf (source_sentence (self->discovery->source), where);
+  gtk_label_set_text (self->found_source, title);
+
+  gtk_widget_set_visible (self->found_choice,
+                          has_protocol (settings->incoming, SK_PROTOCOL_IMAP)
+                          && has_protocol (settings->incoming, SK_PROTOCOL_POP3));
+  gtk_check_button_set_active (self->found_imap, TRUE);
+
+  notes = g_string_new (NULL);
+  for (guint i = 0; i < settings->notes->len; i++)
+    g_string_append_printf (notes, "%s%s", i > 0 ? "\n" : "",
+                            (const char *) g_ptr_array_index (settings->notes, i));
+  gtk_label_set_text (self->found_notes, notes->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->found_notes), notes->len > 0);
+
+  gtk_image_set_from_icon_name (self->found_icon, "dialog-information-symbolic");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->found_icon), "success-icon");
+  update_found (self);
+  gtk_widget_set_visible (self->found_box, TRUE);
+}
+
+/* A found server, as tab 2 takes it: the person's password and choices of
+ * method are not the file's to make. */
+static SkServer *
+server_to_fill (const SkFoundServer *found)
+{
+  SkServer *server = sk_server_copy (found->server);
+
+  server->auth_method = SK_AUTH_METHOD_AUTO;
+  server->plain_confirmed = FALSE;
+  g_free (server->pinned_sha256);
+  server->pinned_sha256 = g_strdup ("");
+  g_clear_pointer (&server->password, g_free);
+
+  return server;
+}
+
+static void
+found_accepted (SkGeneralPage *self)
+{
+  const SkFoundServer *incoming;
+  const SkFoundServer *outgoing;
+  g_autofree char *changes = NULL;
+  g_autofree char *text = NULL;
+  gboolean had_focus;
+
+  g_return_if_fail (self->discovery != NULL);
+
+  incoming = chosen_incoming (self);
+  outgoing = chosen_outgoing (self);
+  changes = describe_changes (incoming, outgoing);
+  if (incoming != NULL)
+    {
+      g_autoptr(SkServer) server = server_to_fill (incoming);
+
+      sk_account_set_server (self->account, SK_TEST_SIDE_INCOMING, server);
+    }
+  if (outgoing != NULL)
+    {
+      g_autoptr(SkServer) server = server_to_fill (outgoing);
+
+      sk_account_set_server (self->account, SK_TEST_SIDE_OUTGOING, server);
+    }
+  g_clear_pointer (&self->discovery, sk_discovery_free);
+
+  g_free (self->filled_incoming);
+  g_free (self->filled_outgoing);
+  self->filled_incoming = g_strdup (sk_account_get_incoming_host (self->account));
+  self->filled_outgoing = g_strdup (sk_account_get_outgoing_host (self->account));
+
+  /* The button goes; the keyboard stays with the address. */
+  had_focus = gtk_widget_has_focus (self->found_button);
+  /* TRANSLATORS: what "Use these settings" put on tab 2 */
+  text = g_strdup_printf (_("Filled in on tab 2: %s."), changes);
+  gtk_label_set_text (self->found_changes, text);
+  gtk_image_set_from_icon_name (self->found_icon, "object-select-symbolic");
+  gtk_widget_add_css_class (GTK_WIDGET (self->found_icon), "success-icon");
+  gtk_widget_set_visible (self->found_choice, FALSE);
+  gtk_widget_set_visible (self->found_button, FALSE);
+  if (had_focus)
+    gtk_widget_grab_focus (GTK_WIDGET (self->email_entry));
+}
+
+/* Like may_offer(): servers the person typed are theirs. */
+static gboolean
+may_offer_found (SkGeneralPage      *self,
+                 const SkAutoconfig *settings)
+{
+  const char *incoming = sk_account_get_incoming_host (self->account);
+  const char *outgoing = sk_account_get_outgoing_host (self->account);
+  const SkFoundServer *best_in = settings->incoming->len > 0
+                                 ? g_ptr_array_index (settings->incoming, 0) : NULL;
+  const SkFoundServer *best_out = settings->outgoing->len > 0
+                                  ? g_ptr_array_index (settings->outgoing, 0) : NULL;
+
+  if (best_in == NULL && best_out == NULL)
+    return FALSE;
+
+  if (same_host (incoming, best_in != NULL ? best_in->server->host : NULL)
+      && same_host (outgoing, best_out != NULL ? best_out->server->host : NULL))
+    return FALSE;
+
+  if (is_blank (incoming) && is_blank (outgoing))
+    return TRUE;
+
+  return self->filled_incoming != NULL &&
+         g_strcmp0 (incoming, self->filled_incoming) == 0 &&
+         g_strcmp0 (outgoing, self->filled_outgoing) == 0;
+}
+
+static void
+discovered (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(SkGeneralPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SkDiscovery) discovery = sk_discover_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->account == NULL)
+    return;
+
+  show_looking (self, NULL);
+  if (discovery == NULL)
+    {
+      g_debug ("No settings found: %s", error->message);
+      return;
+    }
+
+  /* Nothing found, nothing to say. */
+  if (discovery->settings == NULL || self->google
+      || !may_offer_found (self, discovery->settings))
+    return;
+
+  self->discovery = g_steal_pointer (&discovery);
+  show_found (self);
+}
+
+static void
+discover (SkGeneralPage *self,
+          const char    *email)
+{
+  g_autofree char *domain = NULL;
+  SkDiscoverOptions options = { NULL, };
+
+  if (!sk_address_split (email, NULL, &domain))
+    return;
+
+  options.oauth2_known = oauth2_known;
+  show_looking (self, domain);
+  sk_discover_async (email, &options, self->detect_cancellable, discovered,
+                     g_object_ref (self));
+}
+
 static void
 detected (GObject      *source,
           GAsyncResult *result,
@@ -373,8 +777,6 @@ detected (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->account == NULL)
     return;
 
-  g_clear_object (&self->detect_cancellable);
-
   /* An address that is not complete yet has nothing to find. */
   if (detection == NULL)
     {
@@ -384,9 +786,12 @@ detected (GObject      *source,
 
   g_signal_emit (self, signals[DETECTED], 0, detection);
 
-  if (!may_offer (self, detection))
+  /* Other addresses get the settings found in every source instead. */
+  self->google = detection->google;
+  if (!self->google || !may_offer (self, detection))
     return;
 
+  hide_found (self);
   self->detection = g_steal_pointer (&detection);
   show_offer (self);
 }
@@ -404,6 +809,7 @@ detect_now (gpointer user_data)
 
   self->detect_cancellable = g_cancellable_new ();
   sk_detect_async (email, self->detect_cancellable, detected, g_object_ref (self));
+  discover (self, email);
 
   return G_SOURCE_REMOVE;
 }
@@ -411,6 +817,7 @@ detect_now (gpointer user_data)
 static void
 stop_detecting (SkGeneralPage *self)
 {
+  show_looking (self, NULL);
   g_clear_handle_id (&self->detect_id, g_source_remove);
   if (self->detect_cancellable != NULL)
     {
@@ -469,6 +876,8 @@ email_changed (SkGeneralPage *self)
   update_sign (self);
   stop_detecting (self);
   hide_offer (self);
+  hide_found (self);
+  self->google = FALSE;
   self->detect_id = g_timeout_add (DETECT_DELAY_MS, detect_now, self);
 }
 
@@ -480,6 +889,8 @@ disconnect_account (SkGeneralPage *self)
 
   stop_detecting (self);
   hide_offer (self);
+  hide_found (self);
+  self->google = FALSE;
   g_clear_pointer (&self->filled_incoming, g_free);
   g_clear_pointer (&self->filled_outgoing, g_free);
 
@@ -708,6 +1119,19 @@ sk_general_page_class_init (SkGeneralPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, offer_icon);
   gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, offer_label);
   gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, offer_button);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, looking_box);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, looking_spinner);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, looking_label);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, found_box);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, found_icon);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, found_source);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, found_changes);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, found_choice);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, found_imap);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, found_pop3);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, found_warning);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, found_notes);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, found_button);
   gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, sign_check);
   gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, sign_explanation);
   gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, code_entry);
@@ -734,6 +1158,8 @@ sk_general_page_class_init (SkGeneralPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, selection_changed);
   gtk_widget_class_bind_template_callback (widget_class, update_empty_state);
   gtk_widget_class_bind_template_callback (widget_class, offer_accepted);
+  gtk_widget_class_bind_template_callback (widget_class, found_accepted);
+  gtk_widget_class_bind_template_callback (widget_class, found_choice_changed);
   gtk_widget_class_bind_template_callback (widget_class, sign_toggled);
 
   signals[DETECTED] =

@@ -25,7 +25,8 @@ test_entries (void)
       g_assert_true (g_hash_table_add (seen, (gpointer) entries[n].long_name));
     }
 
-  g_assert_cmpuint (n, ==, 14);
+  g_assert_cmpuint (n, ==, 15);
+  g_assert_true (g_hash_table_contains (seen, "detect"));
   g_assert_true (g_hash_table_contains (seen, "check-certificate"));
   g_assert_true (g_hash_table_contains (seen, "password-stdin"));
 }
@@ -101,6 +102,8 @@ static const Refused refused_cases[] = {
   { { "account", "Biuro" }, "--import-certificate FILE needs --account NAME" },
   { { "email", "biuro@firma.example" }, "--email goes with --check-certificate." },
   { { "test", "Biuro", "email", "biuro@firma.example" }, "--email goes with" },
+  { { "detect", "jan@firma.example", "list", NULL }, "Give only one of" },
+  { { "detect", "jan@firma.example", "password-stdin", NULL }, "--detect takes no password" },
 };
 
 static void
