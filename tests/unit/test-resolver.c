@@ -20,6 +20,47 @@ free_targets (gpointer list)
   g_list_free_full (list, (GDestroyNotify) g_srv_target_free);
 }
 
+typedef struct
+{
+  GTask          *task;
+  GList          *answer;
+  GDestroyNotify  free_answer;
+} Late;
+
+static gboolean
+return_late (gpointer data)
+{
+  Late *late = data;
+
+  g_task_return_pointer (late->task, late->answer, late->free_answer);
+  g_object_unref (late->task);
+  g_free (late);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Answers now, or after delay_ms as a slow name server would. */
+static void
+answer (TestResolver   *self,
+        GTask          *task,
+        GList          *list,
+        GDestroyNotify  free_list)
+{
+  Late *late;
+
+  if (self->delay_ms == 0)
+    {
+      g_task_return_pointer (task, list, free_list);
+      return;
+    }
+
+  late = g_new0 (Late, 1);
+  late->task = g_object_ref (task);
+  late->answer = list;
+  late->free_answer = free_list;
+  g_timeout_add (self->delay_ms, return_late, late);
+}
+
 static gboolean
 return_cancelled (gpointer data)
 {
@@ -103,7 +144,7 @@ test_resolver_lookup_records_async (GResolver           *resolver,
                              g_variant_ref_sink (g_variant_new ("(qs)", 10 * (i + 1),
                                                                 (char *) hosts->pdata[i])));
 
-  g_task_return_pointer (task, records, free_variants);
+  answer (self, task, records, free_variants);
 }
 
 static GList *
@@ -152,7 +193,7 @@ test_resolver_lookup_service_async (GResolver           *resolver,
   for (guint i = 0; i < targets->len; i++)
     list = g_list_append (list, g_srv_target_copy (targets->pdata[i]));
 
-  g_task_return_pointer (task, list, free_targets);
+  answer (self, task, list, free_targets);
 }
 
 static GList *

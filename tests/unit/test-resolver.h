@@ -28,6 +28,7 @@ struct _TestResolver
   GHashTable *mx;    /* domain → GPtrArray of exchange host names */
   GHashTable *srv;   /* "_imaps._tcp.domain" → GPtrArray of GSrvTarget */
   guint       calls;
+  guint       delay_ms;   /* before each answer from the table */
 };
 
 /* MX records answer in the order added, preference 10, 20, … */
