@@ -19,6 +19,7 @@
 #include <libpsl.h>
 
 #include "sk-autodiscover.h"
+#include "sk-discover-sources.h"
 #include "sk-http.h"
 #include "sk-json.h"
 
@@ -58,6 +59,17 @@ sk_discover_source_lookup_async (SkDiscoverSource    *self,
 
   SK_DISCOVER_SOURCE_GET_IFACE (self)->lookup_async (self, address, cancellable,
                                                      callback, user_data);
+}
+
+gboolean
+sk_discover_source_is_last_resort (SkDiscoverSource *self)
+{
+  SkDiscoverSourceInterface *iface;
+
+  g_return_val_if_fail (SK_IS_DISCOVER_SOURCE (self), FALSE);
+
+  iface = SK_DISCOVER_SOURCE_GET_IFACE (self);
+  return iface->is_last_resort != NULL && iface->is_last_resort (self);
 }
 
 SkAutoconfig *
@@ -238,7 +250,7 @@ typedef struct
   GCancellable     *cancellable;
   SkLookup          lookup;
   SkAutoconfig     *settings;
-  gint64            started;
+  gint64            started;    /* 0: a last resort not started yet */
 } Entry;
 
 typedef struct
@@ -328,7 +340,7 @@ entry_stop (Run            *run,
     return;
 
   entry->lookup.result = result;
-  entry->lookup.seconds = seconds_since (entry->started);
+  entry->lookup.seconds = entry->started != 0 ? seconds_since (entry->started) : 0;
   g_cancellable_cancel (entry->cancellable);
   run_report (run, entry);
 }
@@ -401,9 +413,12 @@ run_stop_hopeless (Run *run)
     }
 }
 
-/* Walks the sources best first: a running one must be waited for, the
- * first that found something wins, and one that has nothing hands over to
- * the next. */
+static void entry_start (Run   *run,
+                         Entry *entry);
+
+/* Walks the sources best first: a running one must be waited for (a last
+ * resort is started when reached), the first that found something wins,
+ * and one that has nothing hands over to the next. */
 static void
 run_evaluate (Run *run)
 {
@@ -424,6 +439,9 @@ run_evaluate (Run *run)
     {
       Entry *entry = g_ptr_array_index (run->entries, i);
 
+      /* Every better source has finished without settings. */
+      if (entry->lookup.result == SK_LOOKUP_RUNNING && entry->started == 0)
+        entry_start (run, entry);
       if (entry->lookup.result == SK_LOOKUP_RUNNING)
         return;
       if (entry->lookup.result == SK_LOOKUP_FOUND)
@@ -464,6 +482,9 @@ lookup_done (GObject      *object,
   if (entry->lookup.result == SK_LOOKUP_RUNNING)
     {
       entry->lookup.seconds = seconds_since (entry->started);
+      /* A source may say what it found by its name ("gmail"). */
+      g_free (entry->lookup.source);
+      entry->lookup.source = g_strdup (sk_discover_source_get_name (entry->source));
       g_free (entry->lookup.where);
       entry->lookup.where = g_strdup (sk_discover_source_get_where (entry->source));
       if (settings != NULL)
@@ -518,6 +539,23 @@ attach_source (GSource     *source,
 }
 
 static void
+entry_start (Run   *run,
+             Entry *entry)
+{
+  Callback *callback = g_new0 (Callback, 1);
+
+  callback->run = run_ref (run);
+  callback->entry = entry;
+  entry->started = g_get_monotonic_time ();
+  sk_discover_source_lookup_async (entry->source, run->address, entry->cancellable,
+                                   lookup_done, callback);
+  g_free (entry->lookup.where);
+  entry->lookup.where = g_strdup (sk_discover_source_get_where (entry->source));
+  if (entry->lookup.result == SK_LOOKUP_RUNNING)
+    run_report (run, entry);
+}
+
+static void
 run_start (Run       *run,
            GPtrArray *sources)
 {
@@ -529,7 +567,6 @@ run_start (Run       *run,
       entry->cancellable = g_cancellable_new ();
       entry->lookup.source = g_strdup (sk_discover_source_get_name (entry->source));
       entry->lookup.result = SK_LOOKUP_RUNNING;
-      entry->started = g_get_monotonic_time ();
       g_ptr_array_add (run->entries, entry);
     }
 
@@ -537,16 +574,9 @@ run_start (Run       *run,
   for (guint i = 0; i < run->entries->len; i++)
     {
       Entry *entry = g_ptr_array_index (run->entries, i);
-      Callback *callback = g_new0 (Callback, 1);
 
-      callback->run = run_ref (run);
-      callback->entry = entry;
-      sk_discover_source_lookup_async (entry->source, run->address, entry->cancellable,
-                                       lookup_done, callback);
-      g_free (entry->lookup.where);
-      entry->lookup.where = g_strdup (sk_discover_source_get_where (entry->source));
-      if (entry->lookup.result == SK_LOOKUP_RUNNING)
-        run_report (run, entry);
+      if (!sk_discover_source_is_last_resort (entry->source))
+        entry_start (run, entry);
     }
 }
 
@@ -1061,7 +1091,11 @@ sk_discover_default_sources (const char              *address,
 
   sources = g_ptr_array_new_with_free_func (g_object_unref);
   add_local_sources (sources, options);
+  g_ptr_array_add (sources, sk_builtin_source_new (options));
   add_http_sources (sources, address, domain, options);
+  g_ptr_array_add (sources, sk_mx_source_new (options));
+  g_ptr_array_add (sources, sk_srv_source_new ());
+  g_ptr_array_add (sources, sk_guess_source_new (options));
 
   return sources;
 }

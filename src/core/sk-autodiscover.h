@@ -41,6 +41,9 @@ struct _SkDiscoverSourceInterface
   SkAutoconfig *(*lookup_finish) (SkDiscoverSource     *self,
                                   GAsyncResult         *result,
                                   GError              **error);
+  /* Optional: TRUE for a source that is started only once every better
+   * one has finished without settings (guessing probes servers). */
+  gboolean      (*is_last_resort) (SkDiscoverSource    *self);
 };
 
 typedef enum
@@ -105,6 +108,7 @@ void              sk_discover_source_lookup_async  (SkDiscoverSource     *self,
 SkAutoconfig     *sk_discover_source_lookup_finish (SkDiscoverSource     *self,
                                                     GAsyncResult         *result,
                                                     GError              **error);
+gboolean          sk_discover_source_is_last_resort (SkDiscoverSource    *self);
 
 /* DOMAIN.xml in directory, in config-v1.1.xml format. */
 SkDiscoverSource *sk_local_source_new              (const char           *directory,
@@ -115,14 +119,16 @@ SkDiscoverSource *sk_http_source_new               (const char           *name,
                                                     const char           *url,
                                                     const SkDiscoverOptions *options);
 
-/* The sources of DESIGN.md items 1, 3 and 4 for address, best first:
- * IT's own files ($XDG_CONFIG_HOME, then $XDG_CONFIG_DIRS), the provider's
- * autoconfig and .well-known files (and their http copies, without the
- * address, when allowed), the ISP database.  NULL for no address. */
+/* The sources of DESIGN.md items 1 to 7 for address, best first:
+ * IT's own files ($XDG_CONFIG_HOME, then $XDG_CONFIG_DIRS), the built-in
+ * table, the provider's autoconfig and .well-known files (and their http
+ * copies, without the address, when allowed), the ISP database, the MX
+ * host, SRV records, guessing.  NULL for no address. */
 GPtrArray        *sk_discover_default_sources      (const char           *address,
                                                     const SkDiscoverOptions *options);
 
-/* Starts every source at once; sources is ranked, best first.  A source
+/* Starts every source at once but the last resorts; sources is ranked,
+ * best first.  A source
  * that finds settings wins once every better one has answered without;
  * the worse ones are cancelled as soon as it has found them.  timeout_ms bounds the whole search
  * (0: SK_DISCOVER_TIMEOUT_MS).  Fails only for a malformed address or when

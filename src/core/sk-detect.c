@@ -12,29 +12,17 @@
 
 #include "sk-detect.h"
 #include "sk-core.h"
+#include "sk-providers.h"
 
 /* All of the DNS part together: long enough for a slow resolver, short
  * enough that the offer still arrives while the person looks at the form.
  * Running out of time means "nothing found", not an error. */
 #define TIME_LIMIT_MS 3000
 
-#define PROVIDERS_PATH "/pl/skrzynka/Skrzynka/core/providers.conf"
-
 /* Google's own settings, DESIGN.md "Presets and detection". */
 #define GOOGLE_IMAP_HOST "imap.gmail.com"
 #define GOOGLE_POP3_HOST "pop.gmail.com"
 #define GOOGLE_SMTP_HOST "smtp.gmail.com"
-
-/* One entry of providers.conf. */
-typedef struct
-{
-  char           *name;
-  GStrv           domains;
-  SkServer       *imap;
-  SkServer       *pop3;
-  SkServer       *smtp;
-  gboolean        username_is_email;
-} Provider;
 
 /* RFC 6186 services, in the order of the SRV lookups.  For each protocol
  * the implicit-TLS service comes first: it is preferred (RFC 8314). */
@@ -66,15 +54,16 @@ static const struct
 /* The state of one detection that goes to DNS. */
 typedef struct
 {
-  char          *domain;         /* ASCII, lower case */
-  char          *display_domain; /* as typed, lower case */
-  GCancellable  *lookups;        /* cancels every lookup: caller or time limit */
-  GCancellable  *caller;
-  gulong         caller_handler;
-  GSource       *time_limit;
-  guint          pending;
-  gboolean       google_mx;
-  SkServer      *srv[N_SRV];
+  char             *domain;         /* ASCII, lower case */
+  char             *display_domain; /* as typed, lower case */
+  GCancellable     *lookups;        /* cancels every lookup: caller or time limit */
+  GCancellable     *caller;
+  gulong            caller_handler;
+  GSource          *time_limit;
+  guint             pending;
+  gboolean          google_mx;
+  const SkProvider *mx_provider;    /* the table's entry for the MX host */
+  SkServer         *srv[N_SRV];
 } Detect;
 
 static SkServer *
@@ -174,178 +163,26 @@ sk_email_is_gmail (const char *email)
 
 /* The built-in table */
 
-static gboolean
-parse_server (const char  *text,
-              SkProtocol   protocol,
-              SkServer   **server)
-{
-  g_auto(GStrv) parts = g_strsplit (text, ":", -1);
-  guint64 port;
-  SkSecurity security;
-
-  if (g_strv_length (parts) != 3
-      || !sk_hostname_is_valid (parts[0])
-      || !g_ascii_string_to_unsigned (parts[1], 10, 1, 65535, &port, NULL)
-      || !sk_security_from_string (parts[2], &security))
-    return FALSE;
-
-  *server = server_new (protocol, parts[0], (guint) port, security);
-  return TRUE;
-}
-
-static void
-provider_free (Provider *provider)
-{
-  g_free (provider->name);
-  g_strfreev (provider->domains);
-  sk_server_free (provider->imap);
-  sk_server_free (provider->pop3);
-  sk_server_free (provider->smtp);
-  g_free (provider);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Provider, provider_free)
-
-/* One group of providers.conf, or NULL (with a warning: the file ships with
- * the program, so a bad entry is a bug the unit tests catch). */
-static Provider *
-parse_provider (GKeyFile   *key_file,
-                const char *group)
-{
-  static const SkProtocol protocols[] = { SK_PROTOCOL_IMAP, SK_PROTOCOL_POP3, SK_PROTOCOL_SMTP };
-  g_autoptr(Provider) provider = g_new0 (Provider, 1);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *source = NULL;
-  SkServer **servers[] = { &provider->imap, &provider->pop3, &provider->smtp };
-
-  provider->name = g_strdup (group);
-  provider->domains = g_key_file_get_string_list (key_file, group, "domains", NULL, &error);
-  if (provider->domains == NULL || provider->domains[0] == NULL)
-    {
-      g_warning ("providers.conf: [%s] has no domains", group);
-      return NULL;
-    }
-
-  for (guint i = 0; provider->domains[i] != NULL; i++)
-    {
-      char *lower = g_ascii_strdown (provider->domains[i], -1);
-
-      /* Compared with the lower-case domain of an address. */
-      g_free (provider->domains[i]);
-      provider->domains[i] = lower;
-
-      if (!sk_hostname_is_valid (provider->domains[i]))
-        {
-          g_warning ("providers.conf: [%s] has a bad domain “%s”", group, provider->domains[i]);
-          return NULL;
-        }
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (protocols); i++)
-    {
-      const char *key = sk_protocol_to_string (protocols[i]);
-      g_autofree char *server = g_key_file_get_string (key_file, group, key, NULL);
-
-      if (server != NULL && !parse_server (server, protocols[i], servers[i]))
-        {
-          g_warning ("providers.conf: [%s] %s=%s is not HOST:PORT:SECURITY",
-                     group, key, server);
-          return NULL;
-        }
-    }
-
-  if (provider->smtp == NULL
-      || (provider->imap == NULL && provider->pop3 == NULL))
-    {
-      g_warning ("providers.conf: [%s] needs smtp and imap or pop3", group);
-      return NULL;
-    }
-
-  provider->username_is_email = g_key_file_get_boolean (key_file, group, "username-is-email",
-                                                        &error);
-  if (error != NULL)
-    {
-      g_warning ("providers.conf: [%s] username-is-email: %s", group, error->message);
-      return NULL;
-    }
-
-  source = g_key_file_get_string (key_file, group, "source", NULL);
-  if (source == NULL || !g_str_has_prefix (source, "https://"))
-    {
-      g_warning ("providers.conf: [%s] has no https source page", group);
-      return NULL;
-    }
-
-  return g_steal_pointer (&provider);
-}
-
-static gpointer
-load_providers (gpointer data)
-{
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GKeyFile) key_file = g_key_file_new ();
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) groups = NULL;
-  GPtrArray *providers = g_ptr_array_new ();
-
-  sk_core_ensure_resources ();
-
-  bytes = g_resources_lookup_data (PROVIDERS_PATH, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
-  if (bytes == NULL
-      || !g_key_file_load_from_bytes (key_file, bytes, G_KEY_FILE_NONE, &error))
-    {
-      g_warning ("providers.conf: %s", error->message);
-      return providers;
-    }
-
-  groups = g_key_file_get_groups (key_file, NULL);
-  for (guint i = 0; groups[i] != NULL; i++)
-    {
-      Provider *provider = parse_provider (key_file, groups[i]);
-
-      if (provider != NULL)
-        g_ptr_array_add (providers, provider);
-    }
-
-  return providers;
-}
-
-/* Loaded once and kept for the life of the program. */
-static GPtrArray *
-get_providers (void)
-{
-  static GOnce once = G_ONCE_INIT;
-
-  return g_once (&once, load_providers, NULL);
-}
-
-static const Provider *
-find_provider (const char *domain)
-{
-  GPtrArray *providers = get_providers ();
-
-  for (guint i = 0; i < providers->len; i++)
-    {
-      const Provider *provider = g_ptr_array_index (providers, i);
-
-      if (g_strv_contains ((const char * const *) provider->domains, domain))
-        return provider;
-    }
-
-  return NULL;
-}
-
 static SkDetection *
-detection_from_provider (const Provider *provider)
+detection_from_provider (const SkProvider *provider)
 {
-  SkDetection *detection = detection_new (SK_DETECT_SOURCE_BUILTIN, provider->name);
+  SkDetection *detection = detection_new (SK_DETECT_SOURCE_BUILTIN,
+                                          sk_provider_get_name (provider));
 
-  detection->imap = copy_server (provider->imap);
-  detection->pop3 = copy_server (provider->pop3);
-  detection->smtp = copy_server (provider->smtp);
-  detection->username_is_email = provider->username_is_email;
+  detection->imap = copy_server (sk_provider_get_server (provider, SK_PROTOCOL_IMAP));
+  detection->pop3 = copy_server (sk_provider_get_server (provider, SK_PROTOCOL_POP3));
+  detection->smtp = copy_server (sk_provider_get_server (provider, SK_PROTOCOL_SMTP));
+  detection->username_is_email = sk_provider_username_is_email (provider);
 
   return detection;
+}
+
+/* A detection fills in servers for a password: an entry that offers only
+ * sign-in would fill in servers that then refuse every password. */
+static const SkProvider *
+password_provider (const SkProvider *provider)
+{
+  return provider != NULL && sk_provider_get_oauth2 (provider) == NULL ? provider : NULL;
 }
 
 /* DNS */
@@ -391,21 +228,6 @@ time_limit_reached (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* MX hosts of Google Workspace: aspmx.l.google.com, alt1.aspmx.l.google.com,
- * smtp.google.com, …, and the older googlemail.com ones. */
-static gboolean
-is_google_mx (const char *host)
-{
-  g_autofree char *lower = g_ascii_strdown (host, -1);
-  gsize len = strlen (lower);
-
-  if (len > 0 && lower[len - 1] == '.')
-    lower[len - 1] = '\0';
-
-  return g_str_has_suffix (lower, ".google.com")
-         || g_str_has_suffix (lower, ".googlemail.com");
-}
-
 static SkDetection *
 detection_from_dns (Detect *detect)
 {
@@ -416,6 +238,8 @@ detection_from_dns (Detect *detect)
 
   if (detect->google_mx)
     return sk_detection_new_google (SK_DETECT_SOURCE_WORKSPACE);
+  if (detect->mx_provider != NULL)
+    return detection_from_provider (detect->mx_provider);
 
   imap = detect->srv[SRV_IMAPS] != NULL ? detect->srv[SRV_IMAPS] : detect->srv[SRV_IMAP];
   pop3 = detect->srv[SRV_POP3S] != NULL ? detect->srv[SRV_POP3S] : detect->srv[SRV_POP3];
@@ -499,13 +323,15 @@ mx_looked_up (GObject      *object,
       guint16 preference;
 
       g_variant_get (l->data, "(q&s)", &preference, &exchange);
-      if (is_google_mx (exchange))
+      if (sk_mx_is_google (exchange))
         detect->google_mx = TRUE;
+      else if (detect->mx_provider == NULL)
+        detect->mx_provider = password_provider (sk_provider_find_for_mx (exchange));
     }
   g_list_free_full (records, (GDestroyNotify) g_variant_unref);
 
   /* The answer is known: the SRV records no longer matter. */
-  if (detect->google_mx)
+  if (detect->google_mx || detect->mx_provider != NULL)
     g_cancellable_cancel (detect->lookups);
 
   lookup_done (task);
@@ -620,7 +446,7 @@ sk_detect_async (const char          *email,
   g_autoptr(GTask) task = NULL;
   g_autofree char *domain = NULL;
   g_autofree char *ascii = NULL;
-  const Provider *provider;
+  const SkProvider *provider;
   Detect *detect;
 
   g_return_if_fail (email != NULL);
@@ -651,7 +477,7 @@ sk_detect_async (const char          *email,
       return;
     }
 
-  provider = find_provider (ascii);
+  provider = password_provider (sk_provider_find_for_domain (ascii));
   if (provider != NULL)
     {
       g_task_return_pointer (task, detection_from_provider (provider),
@@ -685,6 +511,47 @@ sk_detect_finish (GAsyncResult  *result,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+add_found (GPtrArray      *list,
+           const SkServer *server,
+           const char     *username)
+{
+  SkServer *copy;
+
+  if (server == NULL)
+    return;
+
+  copy = sk_server_copy (server);
+  if (copy->port == 0)
+    copy->port = sk_protocol_standard_port (copy->protocol, copy->security);
+  g_free (copy->username);
+  copy->username = g_strdup (username);
+  g_ptr_array_add (list, sk_found_server_new (copy, SK_LOGIN_PASSWORD));
+}
+
+SkAutoconfig *
+sk_detection_to_autoconfig (const SkDetection *detection,
+                            const char        *address)
+{
+  g_autofree char *local_part = NULL;
+  SkAutoconfig *config;
+  const char *username;
+
+  g_return_val_if_fail (detection != NULL, NULL);
+
+  if (!sk_address_split (address, &local_part, NULL))
+    return NULL;
+
+  username = detection->username_is_email ? address : local_part;
+  config = sk_autoconfig_new ();
+  config->display_name = g_strdup (detection->provider);
+  add_found (config->incoming, detection->imap, username);
+  add_found (config->incoming, detection->pop3, username);
+  add_found (config->outgoing, detection->smtp, username);
+
+  return config;
 }
 
 /* Applying a detection */

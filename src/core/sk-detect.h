@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "sk-account.h"
+#include "sk-autoconfig.h"
 
 G_BEGIN_DECLS
 
@@ -58,6 +59,11 @@ void         sk_detection_free        (SkDetection         *detection);
  * changed, or NULL when nothing did. */
 char        *sk_detection_apply       (SkDetection         *detection,
                                        SkAccount           *account);
+
+/* The detection as settings for address: every server with its port, the
+ * user name and password login. */
+SkAutoconfig *sk_detection_to_autoconfig (const SkDetection *detection,
+                                          const char        *address);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SkDetection, sk_detection_free)
 

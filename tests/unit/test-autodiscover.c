@@ -685,11 +685,15 @@ test_default_sources (void)
     { "local", "/home/skrzynka/autoconfig" },
     { "local", "/system-a/skrzynka/autoconfig" },
     { "local", "/system-b/skrzynka/autoconfig" },
+    { "builtin", NULL },
     { "autoconfig", "https://autoconfig.firma.pl/mail/config-v1.1.xml" },
     { "well-known", "https://firma.pl/.well-known/autoconfig/mail/config-v1.1.xml" },
     { "autoconfig", "http://autoconfig.firma.pl/mail/config-v1.1.xml" },
     { "well-known", "http://firma.pl/.well-known/autoconfig/mail/config-v1.1.xml" },
     { "ispdb", "https://ispdb.example/v1.1/firma.pl" },
+    { "mx", NULL },
+    { "srv", NULL },
+    { "guess", NULL },
   };
   SkDiscoverOptions options = { .allow_http = TRUE };
   g_autoptr(GPtrArray) sources = NULL;
