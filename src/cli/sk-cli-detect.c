@@ -141,37 +141,6 @@ discovered (GObject      *source_object,
   *out = g_object_ref (result);
 }
 
-static gboolean
-quiet_for_a_while (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Lookups stopped when the result came still end in their own threads,
- * and libcurl and OpenSSL must not be torn down under them at exit.  The
- * core has no way to say when the last has ended, and a stopped lookup
- * ends within milliseconds: wait until the context has been quiet for a
- * moment, at most a couple of seconds. */
-static void
-let_stopped_lookups_end (GMainContext *context)
-{
-  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-
-  while (g_get_monotonic_time () < deadline)
-    {
-      g_autoptr(GSource) quiet = g_timeout_source_new (200);
-      gboolean idle = FALSE;
-
-      g_source_set_callback (quiet, quiet_for_a_while, &idle, NULL);
-      g_source_attach (quiet, context);
-      g_main_context_iteration (context, TRUE);
-      g_source_destroy (quiet);
-      if (idle)
-        return;
-    }
-}
-
 /* The same _async call as the window, waited for on a main context of
  * this command's own, where Ctrl+C arrives too. */
 static SkDiscovery *
@@ -195,7 +164,6 @@ discover (const char               *address,
 
   g_source_destroy (interrupt);
   discovery = sk_discover_finish (result, error);
-  let_stopped_lookups_end (context);
   g_main_context_pop_thread_default (context);
 
   return discovery;

@@ -255,7 +255,13 @@ typedef struct
 
 typedef struct
 {
-  GTask     *task;      /* NULL once the result is given */
+  GTask     *task;      /* NULL once the result is known */
+  /* The result, known but held back until every lookup started has
+   * returned: a caller that exits at once must not tear libcurl and
+   * OpenSSL down under a stopped lookup's thread. */
+  GTask       *settled;
+  SkDiscovery *discovery;
+  guint        outstanding;
   GPtrArray *entries;   /* of Entry, best first */
   char      *address;
   char      *domain;
@@ -292,6 +298,8 @@ run_clear (Run *run)
   g_assert (run->timeout == NULL && run->cancelled == NULL);
 
   g_clear_object (&run->task);
+  g_clear_object (&run->settled);
+  g_clear_pointer (&run->discovery, sk_discovery_free);
   g_ptr_array_unref (run->entries);
   g_free (run->address);
   g_free (run->domain);
@@ -368,8 +376,25 @@ run_make_discovery (Run   *run,
   return discovery;
 }
 
-/* Gives the result once it is known; lookups still running then are
- * cancelled and their late answers ignored. */
+static void
+run_return_if_settled (Run *run)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (run->settled == NULL || run->outstanding > 0)
+    return;
+
+  task = g_steal_pointer (&run->settled);
+  if (run->discovery != NULL)
+    g_task_return_pointer (task, g_steal_pointer (&run->discovery),
+                           (GDestroyNotify) sk_discovery_free);
+  else
+    g_task_return_error_if_cancelled (task);
+}
+
+/* Decides the result once it is known; lookups still running then are
+ * cancelled, their late answers ignored, and the result given when the
+ * last of them has returned (a cancelled lookup returns within a moment). */
 static void
 run_complete (Run   *run,
               Entry *winner)
@@ -387,11 +412,10 @@ run_complete (Run   *run,
   for (guint i = 0; i < run->entries->len; i++)
     entry_stop (run, g_ptr_array_index (run->entries, i), SK_LOOKUP_CANCELLED);
 
-  if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
-    g_task_return_error_if_cancelled (task);
-  else
-    g_task_return_pointer (task, run_make_discovery (run, winner),
-                           (GDestroyNotify) sk_discovery_free);
+  if (cancellable == NULL || !g_cancellable_is_cancelled (cancellable))
+    run->discovery = run_make_discovery (run, winner);
+  run->settled = g_steal_pointer (&task);
+  run_return_if_settled (run);
 }
 
 /* Sources worse than one that found something can no longer win: as in
@@ -502,6 +526,8 @@ lookup_done (GObject      *object,
       run_evaluate (run);
     }
 
+  run->outstanding--;
+  run_return_if_settled (run);
   run_unref (run);
   g_free (callback);
 }
@@ -547,6 +573,7 @@ entry_start (Run   *run,
   callback->run = run_ref (run);
   callback->entry = entry;
   entry->started = g_get_monotonic_time ();
+  run->outstanding++;
   sk_discover_source_lookup_async (entry->source, run->address, entry->cancellable,
                                    lookup_done, callback);
   g_free (entry->lookup.where);
