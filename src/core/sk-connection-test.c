@@ -9,7 +9,9 @@
 #include <curl/curl.h>
 
 #include "sk-connection-test-private.h"
+#include "sk-secret.h"
 #include "sk-server-trust.h"
+#include "sk-sign-in.h"
 #include "sk-test-side-private.h"
 
 /* The public side of the test: what can be tested is checked here, then
@@ -41,11 +43,26 @@ ensure_libraries (void)
 
 /* Setting up */
 
+/* A test of both sides; a side signing in with the provider waits for
+ * its access token first, and may run twice when the server refuses a
+ * token (it may have expired since it was handed in or fetched). */
 typedef struct
 {
-  SkTestResult   *result;
-  guint           n_pending;
-  SkTestReporter *reporter;
+  SkTestResult     *result;
+  guint             n_pending;
+  SkTestReporter   *reporter;
+  SkServer         *servers[SK_N_TEST_SIDES];
+  gboolean          retried[SK_N_TEST_SIDES];
+  GPtrArray        *extra_cas;
+  guint             timeout;
+
+  char             *account_id;
+  char             *account_name;
+  SkOAuth2Provider *provider;        /* NULL: no side signs in with one */
+  char             *cafile;
+  char             *refresh_token;   /* wiped */
+  char             *access_token;    /* wiped */
+  guint             token_sides;     /* sides waiting for a token, 1 << side */
 } TestRun;
 
 static void
@@ -53,17 +70,29 @@ test_run_free (TestRun *run)
 {
   sk_test_result_free (run->result);
   sk_test_reporter_unref (run->reporter);
+  for (guint i = 0; i < SK_N_TEST_SIDES; i++)
+    sk_server_free (run->servers[i]);
+  g_clear_pointer (&run->extra_cas, g_ptr_array_unref);
+  g_free (run->account_id);
+  g_free (run->account_name);
+  g_clear_pointer (&run->provider, sk_oauth2_provider_free);
+  g_free (run->cafile);
+  g_clear_pointer (&run->refresh_token, sk_secret_free);
+  g_clear_pointer (&run->access_token, sk_secret_free);
   g_free (run);
 }
 
-static void
-side_done (GObject      *source_object,
-           GAsyncResult *side_result,
-           gpointer      user_data)
+static gboolean
+signs_in (const SkServer *server)
 {
-  g_autoptr(GTask) task = user_data;
+  return server->username != NULL && server->auth_method == SK_AUTH_METHOD_OAUTH2;
+}
+
+static void
+side_finished (GTask        *task,
+               SkSideResult *side)
+{
   TestRun *run = g_task_get_task_data (task);
-  SkSideResult *side = sk_side_job_run_finish (side_result, NULL, NULL);
 
   run->result->sides[side->side] = side;
 
@@ -74,6 +103,170 @@ side_done (GObject      *source_object,
                     && run->result->sides[SK_TEST_SIDE_OUTGOING]->ok;
   g_task_return_pointer (task, g_steal_pointer (&run->result),
                          (GDestroyNotify) sk_test_result_free);
+}
+
+static void fetch_token (GTask *task, guint sides);
+
+static void
+side_done (GObject      *source_object,
+           GAsyncResult *side_result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TestRun *run = g_task_get_task_data (task);
+  SkSideResult *side = sk_side_job_run_finish (side_result, NULL, NULL);
+
+  if (side->diagnosis->code == SK_DIAGNOSIS_TOKEN_REJECTED && !run->retried[side->side])
+    {
+      g_debug ("The server refused the access token: refreshing it once");
+      run->retried[side->side] = TRUE;
+      g_clear_pointer (&run->access_token, sk_secret_free);
+      fetch_token (task, 1u << side->side);
+      sk_side_result_free (side);
+      return;
+    }
+
+  side_finished (task, side);
+}
+
+static void
+start_side (GTask      *task,
+            SkTestSide  side)
+{
+  TestRun *run = g_task_get_task_data (task);
+  g_autoptr(SkServer) server = sk_server_copy (run->servers[side]);
+
+  if (signs_in (server))
+    sk_server_set_login (server, server->username, run->access_token);
+
+  sk_side_job_run_async (sk_side_job_new (side, server, run->timeout, run->extra_cas,
+                                          run->reporter),
+                         side_done, g_object_ref (task));
+}
+
+/* Every side waiting for a token gets it, or error's diagnosis. */
+static void
+token_arrived (GTask        *task,
+               const GError *error)
+{
+  TestRun *run = g_task_get_task_data (task);
+  guint sides = run->token_sides;
+
+  run->token_sides = 0;
+  for (guint i = 0; i < SK_N_TEST_SIDES; i++)
+    {
+      if (!(sides & (1u << i)))
+        continue;
+
+      if (error == NULL)
+        start_side (task, i);
+      else
+        side_finished (task, sk_side_result_new_unconnected (i, run->servers[i],
+                                                             sk_diagnose_sign_in_error (error)));
+    }
+}
+
+static void
+token_stored (GObject      *source_object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The old token may still work; the next sign-in replaces it anyway. */
+  if (!sk_secret_store_finish (result, &error))
+    g_debug ("The provider's new refresh token could not be kept: %s", error->message);
+}
+
+static void
+refreshed (GObject      *source_object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TestRun *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SkOAuth2Tokens) tokens = sk_sign_in_refresh_finish (result, &error);
+
+  if (tokens == NULL)
+    {
+      token_arrived (task, error);
+      return;
+    }
+
+  /* Providers that rotate refresh tokens have just retired the old one. */
+  if (tokens->refresh_token != NULL && g_strcmp0 (tokens->refresh_token, run->refresh_token) != 0)
+    sk_secret_store_sign_in_async (run->account_id, run->provider->id, run->provider->name,
+                                   run->account_name, tokens->refresh_token, NULL,
+                                   token_stored, NULL);
+
+  g_clear_pointer (&run->access_token, sk_secret_free);
+  run->access_token = g_strdup (tokens->access_token);
+  token_arrived (task, NULL);
+}
+
+static void
+refresh_token_found (GObject      *source_object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TestRun *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  SkSignInOptions options = { .cafile = run->cafile };
+
+  run->refresh_token = sk_secret_lookup_finish (result, &error);
+  if (run->refresh_token == NULL)
+    {
+      /* No keyring is as good as no sign-in: there is no token to use. */
+      if (error == NULL || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_clear_error (&error);
+          error = g_error_new_literal (SK_OAUTH2_ERROR, SK_OAUTH2_ERROR_SIGN_IN_REQUIRED, "");
+        }
+      token_arrived (task, error);
+      return;
+    }
+
+  sk_sign_in_refresh_async (run->provider, run->refresh_token, &options,
+                            g_task_get_cancellable (task), refreshed, g_object_ref (task));
+}
+
+/* A new access token for the sides in sides, from the refresh token in
+ * the keyring. */
+static void
+fetch_token (GTask *task,
+             guint  sides)
+{
+  TestRun *run = g_task_get_task_data (task);
+  SkSignInOptions options = { .cafile = run->cafile };
+  gboolean busy = run->token_sides != 0;
+
+  run->token_sides |= sides;
+  if (busy)
+    return;
+
+  /* Validation lets no unknown provider through; a provider file may
+   * still have gone since. */
+  if (run->provider == NULL || run->provider->problem != NULL)
+    {
+      g_autoptr(GError) error = g_error_new_literal (SK_OAUTH2_ERROR,
+                                                     SK_OAUTH2_ERROR_NOT_CONFIGURED,
+                                                     run->provider != NULL
+                                                     ? run->provider->problem
+                                                     : sk_diagnosis_code_message (SK_DIAGNOSIS_OAUTH_NOT_CONFIGURED));
+
+      token_arrived (task, error);
+      return;
+    }
+
+  if (run->refresh_token != NULL)
+    sk_sign_in_refresh_async (run->provider, run->refresh_token, &options,
+                              g_task_get_cancellable (task), refreshed, g_object_ref (task));
+  else
+    sk_secret_lookup_sign_in_async (run->account_id, run->provider->id,
+                                    g_task_get_cancellable (task), refresh_token_found,
+                                    g_object_ref (task));
 }
 
 /* What cannot be tested at all is refused here, before any connection,
@@ -116,6 +309,34 @@ job_for (SkAccount      *account,
   return sk_side_job_new (side, server, sk_account_get_timeout (account), extra_cas, reporter);
 }
 
+static TestRun *
+test_run_new (SkAccount           *account,
+              const SkTestOptions *options,
+              GPtrArray           *extra_cas,
+              SkTestReporter      *reporter)
+{
+  TestRun *run = g_new0 (TestRun, 1);
+
+  run->result = g_new0 (SkTestResult, 1);
+  run->result->account_name = g_strdup (sk_account_get_name (account));
+  run->n_pending = SK_N_TEST_SIDES;
+  run->reporter = reporter;
+  run->extra_cas = extra_cas != NULL ? g_ptr_array_ref (extra_cas) : NULL;
+  run->timeout = sk_account_get_timeout (account);
+  run->account_id = g_strdup (sk_account_get_id (account));
+  run->account_name = g_strdup (sk_account_get_name (account));
+  run->cafile = g_strdup (options != NULL ? options->cafile : NULL);
+  for (guint i = 0; i < SK_N_TEST_SIDES; i++)
+    run->servers[i] = sk_account_dup_server (account, i);
+
+  if (sk_account_uses_oauth2 (account))
+    run->provider = sk_oauth2_provider_find (sk_account_get_oauth2_provider (account));
+  if (options != NULL && options->access_token != NULL)
+    run->access_token = g_strdup (options->access_token);
+
+  return run;
+}
+
 void
 sk_connection_test_async (SkAccount            *account,
                           const SkTestOptions  *options,
@@ -131,6 +352,7 @@ sk_connection_test_async (SkAccount            *account,
   g_autoptr(GError) error = NULL;
   SkTestReporter *reporter;
   TestRun *run;
+  guint token_sides = 0;
 
   g_return_if_fail (SK_IS_ACCOUNT (account));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -151,17 +373,19 @@ sk_connection_test_async (SkAccount            *account,
     }
 
   reporter = sk_test_reporter_new (progress, progress_data, progress_destroy, cancellable);
-
-  run = g_new0 (TestRun, 1);
-  run->result = g_new0 (SkTestResult, 1);
-  run->result->account_name = g_strdup (sk_account_get_name (account));
-  run->n_pending = SK_N_TEST_SIDES;
-  run->reporter = reporter;
+  run = test_run_new (account, options, extra_cas, reporter);
   g_task_set_task_data (task, run, (GDestroyNotify) test_run_free);
 
   for (guint i = 0; i < SK_N_TEST_SIDES; i++)
-    sk_side_job_run_async (job_for (account, i, extra_cas, reporter),
-                           side_done, g_object_ref (task));
+    {
+      if (signs_in (run->servers[i]) && run->access_token == NULL)
+        token_sides |= 1u << i;
+      else
+        start_side (task, i);
+    }
+
+  if (token_sides != 0)
+    fetch_token (task, token_sides);
 }
 
 SkTestResult *
