@@ -25,7 +25,8 @@ test_entries (void)
       g_assert_true (g_hash_table_add (seen, (gpointer) entries[n].long_name));
     }
 
-  g_assert_cmpuint (n, ==, 14);
+  g_assert_cmpuint (n, ==, 15);
+  g_assert_true (g_hash_table_contains (seen, "sign-in"));
   g_assert_true (g_hash_table_contains (seen, "check-certificate"));
   g_assert_true (g_hash_table_contains (seen, "password-stdin"));
 }
@@ -101,6 +102,9 @@ static const Refused refused_cases[] = {
   { { "account", "Biuro" }, "--import-certificate FILE needs --account NAME" },
   { { "email", "biuro@firma.example" }, "--email goes with --check-certificate." },
   { { "test", "Biuro", "email", "biuro@firma.example" }, "--email goes with" },
+  { { "sign-in", "Biuro", "test", "Biuro" }, "--sign-in NAME goes alone, or with --cafile PEM." },
+  { { "sign-in", "Biuro", "json", NULL }, "--sign-in NAME goes alone" },
+  { { "sign-in", "Biuro", "password-stdin", NULL }, "--sign-in NAME goes alone" },
 };
 
 static void
