@@ -137,7 +137,10 @@ start_side (GTask      *task,
   g_autoptr(SkServer) server = sk_server_copy (run->servers[side]);
 
   if (signs_in (server))
-    sk_server_set_login (server, server->username, run->access_token);
+    {
+      sk_secret_free (server->password);
+      server->password = g_strdup (run->access_token);
+    }
 
   sk_side_job_run_async (sk_side_job_new (side, server, run->timeout, run->extra_cas,
                                           run->reporter),
