@@ -643,6 +643,13 @@ sk_diagnose (const SkDiagnosisInput *input)
 
   diagnosis = diagnose (input);
 
+  if (input->bearer && diagnosis->code == SK_DIAGNOSIS_OK)
+    {
+      g_free (diagnosis->message);
+      diagnosis->message = g_strdup (_("Everything works: the server accepted the sign-in "
+                                       "with the provider."));
+    }
+
   /* Google's "wrong password" words say the same of a token, but its
    * guide's steps are about app passwords. */
   if (input->bearer && diagnosis->code == SK_DIAGNOSIS_BAD_CREDENTIALS)
