@@ -670,6 +670,27 @@ sk_cli_test (SkAccountStore         *store,
   return run_test (account, options);
 }
 
+/* A file's account has no sign-in of its own: the saved account of the
+ * same name lends its own (the keyring keeps it by the account's id), so
+ * that IT support can try other settings for a signed-in mailbox. */
+static SkAccount *
+take_saved_sign_in (SkAccount *account)
+{
+  g_autoptr(SkAccountStore) store = sk_account_store_new (NULL);
+  SkAccount *saved = NULL;
+  SkAccount *copy;
+
+  if (sk_account_store_load (store, NULL))
+    saved = sk_account_store_find_by_name (store, sk_account_get_name (account));
+  if (saved == NULL)
+    return g_object_ref (account);
+
+  copy = sk_account_new_with_id (sk_account_get_id (saved));
+  sk_account_assign (copy, account);
+
+  return copy;
+}
+
 int
 sk_cli_test_file (const char             *path,
                   const SkCliTestOptions *options)
@@ -689,6 +710,14 @@ sk_cli_test_file (const char             *path,
     {
       print_problem (display_path, error->message);
       return SK_EXIT_USAGE;
+    }
+
+  if (sk_account_uses_oauth2 (account))
+    {
+      SkAccount *with_sign_in = take_saved_sign_in (account);
+
+      g_object_unref (account);
+      account = with_sign_in;
     }
 
   return run_test (account, options);

@@ -295,6 +295,29 @@ def test_revoked_refresh_token_needs_a_new_sign_in():
         assert result[side]["transcript"] == "", result[side]
 
 
+def test_file_uses_the_saved_accounts_sign_in():
+    home = signed_in_account()
+    export = run_program(home, ["--export", "Biuro"])
+    path = os.path.join(home.root, "biuro.conf")
+    with open(path, "wb") as key_file:
+        key_file.write(export.stdout.replace(b"incoming-security=ssl",
+                                             b"incoming-security=starttls").replace(
+            b"incoming-port=%d" % Fixture.dovecot.ports["imaps"],
+            b"incoming-port=%d" % Fixture.dovecot.ports["imap"]))
+    run = run_program(home, ["--test-file", path, "--json", "--cafile", Fixture.ca.cafile])
+    result = json.loads(run.stdout)
+    assert run.returncode == 0 and result["ok"], result
+    assert result["incoming"]["security"] == "starttls", result["incoming"]
+
+    # A file of an account never signed in has no token to use.
+    with open(path, "wb") as key_file:
+        key_file.write(export.stdout.replace(b"name=Biuro", b"name=Kadry"))
+    run = run_program(home, ["--test-file", path, "--json", "--cafile", Fixture.ca.cafile])
+    result = json.loads(run.stdout)
+    assert run.returncode == 1, result
+    assert result["incoming"]["diagnosis"]["code"] == "sign-in-required", result["incoming"]
+
+
 def test_never_signed_in():
     home = Home()
     add_account(home, "Biuro")
@@ -360,6 +383,7 @@ sys.exit(tap.run([test_sign_in_keeps_the_token_in_the_keyring,
                   test_expired_access_token_is_refreshed,
                   test_refused_token_is_refreshed_once,
                   test_revoked_refresh_token_needs_a_new_sign_in,
+                  test_file_uses_the_saved_accounts_sign_in,
                   test_never_signed_in,
                   test_smtp_auth_disabled,
                   test_declined_sign_in,
