@@ -127,9 +127,9 @@ def check_no_tokens(args, stdout, stderr):
                 assert form not in text, "a token is in the %s of %s" % (name, args)
 
 
-def run_program(home, args, limit=RUN_LIMIT):
-    run = subprocess.run([BINARY] + args, capture_output=True, env=home.env(),
-                         timeout=limit, check=False)
+def run_program(home, args, limit=RUN_LIMIT, env_extra=None):
+    run = subprocess.run([BINARY] + args, capture_output=True,
+                         env=dict(home.env(), **(env_extra or {})), timeout=limit, check=False)
     check_no_tokens(args, run.stdout, run.stderr)
     return run
 
@@ -230,6 +230,11 @@ def test_sign_in_keeps_the_token_in_the_keyring():
     assert home.files_holding(refresh_token) == []
     export = run_program(home, ["--export", "Biuro"])
     assert b"oauth2-provider=test" in export.stdout, export.stdout
+    # Not even the debug log names a token (run_program checks).
+    run = run_program(home, ["--test", "Biuro", "--cafile", Fixture.ca.cafile],
+                      env_extra={"G_MESSAGES_DEBUG": "all"})
+    assert run.returncode == 0, run.stderr
+    assert b"Skrzynka-Test" in run.stdout + run.stderr, run.stderr
 
 
 def test_every_protocol_logs_in_with_the_token():
