@@ -22,7 +22,9 @@
 #include "core/sk-core-enums.h"
 #include "core/sk-format.h"
 #include "core/sk-json.h"
+#include "core/sk-oauth2-provider.h"
 #include "core/sk-secret.h"
+#include "core/sk-sign-in.h"
 #include "core/sk-test-message.h"
 
 #include "sk-cli-commands.h"
@@ -445,7 +447,14 @@ set_passwords (Sync       *sync,
                char      **problem)
 {
   g_auto(Passwords) passwords = { NULL, };
-  gboolean separate = sk_account_get_outgoing_login (account) == SK_OUTGOING_LOGIN_OWN;
+  SkOutgoingLogin login = sk_account_get_outgoing_login (account);
+  gboolean outgoing_signs_in = sk_account_get_outgoing_auth_method (account) == SK_AUTH_METHOD_OAUTH2;
+  gboolean separate = login == SK_OUTGOING_LOGIN_OWN && !outgoing_signs_in;
+
+  /* A sign-in with the provider takes its token from the keyring. */
+  if (sk_account_get_incoming_auth_method (account) == SK_AUTH_METHOD_OAUTH2
+      && !separate && (login != SK_OUTGOING_LOGIN_INCOMING || outgoing_signs_in))
+    return TRUE;
 
   if (password_stdin)
     {
@@ -661,6 +670,27 @@ sk_cli_test (SkAccountStore         *store,
   return run_test (account, options);
 }
 
+/* A file's account has no sign-in of its own: the saved account of the
+ * same name lends its own (the keyring keeps it by the account's id), so
+ * that IT support can try other settings for a signed-in mailbox. */
+static SkAccount *
+take_saved_sign_in (SkAccount *account)
+{
+  g_autoptr(SkAccountStore) store = sk_account_store_new (NULL);
+  SkAccount *saved = NULL;
+  SkAccount *copy;
+
+  if (sk_account_store_load (store, NULL))
+    saved = sk_account_store_find_by_name (store, sk_account_get_name (account));
+  if (saved == NULL)
+    return g_object_ref (account);
+
+  copy = sk_account_new_with_id (sk_account_get_id (saved));
+  sk_account_assign (copy, account);
+
+  return copy;
+}
+
 int
 sk_cli_test_file (const char             *path,
                   const SkCliTestOptions *options)
@@ -680,6 +710,14 @@ sk_cli_test_file (const char             *path,
     {
       print_problem (display_path, error->message);
       return SK_EXIT_USAGE;
+    }
+
+  if (sk_account_uses_oauth2 (account))
+    {
+      SkAccount *with_sign_in = take_saved_sign_in (account);
+
+      g_object_unref (account);
+      account = with_sign_in;
     }
 
   return run_test (account, options);
@@ -1190,4 +1228,146 @@ sk_cli_send_test (SkAccountStore         *store,
   print_send_result (result, options->json);
 
   return result->sent ? SK_EXIT_OK : SK_EXIT_FAILED;
+}
+
+/* Sign in with the provider */
+
+typedef struct
+{
+  gboolean launch;
+} OpenUri;
+
+/* The address always goes to stderr: on a machine without a display (an
+ * SSH session) IT support opens it elsewhere. */
+static void
+open_sign_in_page (const char *uri,
+                   gpointer    user_data)
+{
+  OpenUri *open = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_printerr (_("Open this address in a web browser to sign in:\n%s\n"), uri);
+
+  if (open->launch && !g_app_info_launch_default_for_uri (uri, NULL, &error))
+    g_debug ("No browser opened: %s", error->message);
+}
+
+/* The provider the account signs in with; NULL (said why) when it signs
+ * in with none or the provider is unknown. */
+static SkOAuth2Provider *
+find_sign_in_provider (SkAccount *account)
+{
+  SkOAuth2Provider *provider;
+
+  if (!sk_account_uses_oauth2 (account))
+    {
+      print_problem (NULL, _("This account logs in with a password, not by signing in with "
+                             "a provider: set incoming-auth=oauth2 or "
+                             "outgoing-auth-method=oauth2 first."));
+      return NULL;
+    }
+
+  provider = sk_oauth2_provider_find (sk_account_get_oauth2_provider (account));
+  if (provider == NULL)
+    {
+      g_autoptr(SkProblem) problem = sk_account_find_test_problem (account, SK_TEST_MODE_LOGIN);
+
+      print_problem ("oauth2-provider", problem != NULL ? problem->message
+                                                        : sk_account_get_oauth2_provider (account));
+    }
+
+  return provider;
+}
+
+static gboolean
+store_refresh_token (Sync                   *sync,
+                     SkAccount              *account,
+                     const SkOAuth2Provider *provider,
+                     const char             *refresh_token,
+                     GError                **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sk_secret_store_sign_in_async (sk_account_get_id (account), provider->id, provider->name,
+                                 sk_account_get_name (account), refresh_token, NULL,
+                                 sync_done, sync);
+  result = sync_wait (sync);
+
+  return sk_secret_store_finish (result, error);
+}
+
+static SkOAuth2Tokens *
+run_sign_in (Sync                   *sync,
+             SkAccount              *account,
+             const SkOAuth2Provider *provider,
+             const char             *cafile,
+             GError                **error)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GSource) interrupt = watch_interrupt (sync, cancellable);
+  g_autoptr(GAsyncResult) result = NULL;
+  SkSignInOptions options = { .cafile = cafile };
+  OpenUri open = {
+    g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL
+  };
+
+  sk_sign_in_async (provider, sk_account_get_username (account), &options,
+                    open_sign_in_page, &open, cancellable, sync_done, sync);
+  result = sync_wait (sync);
+  g_source_destroy (interrupt);
+
+  return sk_sign_in_finish (result, error);
+}
+
+int
+sk_cli_sign_in (SkAccountStore *store,
+                const char     *name,
+                const char     *cafile)
+{
+  g_auto(Sync) sync = { NULL, };
+  g_autoptr(SkOAuth2Provider) provider = NULL;
+  g_autoptr(SkOAuth2Tokens) tokens = NULL;
+  g_autoptr(GError) error = NULL;
+  SkAccount *account;
+  int status;
+
+  g_return_val_if_fail (SK_IS_ACCOUNT_STORE (store), SK_EXIT_USAGE);
+  g_return_val_if_fail (name != NULL, SK_EXIT_USAGE);
+
+  account = find_account (store, name, SK_EXIT_USAGE, &status);
+  if (account == NULL)
+    return status;
+
+  provider = find_sign_in_provider (account);
+  if (provider == NULL)
+    return SK_EXIT_USAGE;
+
+  sync_init (&sync);
+
+  tokens = run_sign_in (&sync, account, provider, cafile, &error);
+  if (tokens == NULL)
+    {
+      g_autoptr(SkDiagnosis) diagnosis = sk_diagnose_sign_in_error (error);
+
+      print_problem (NULL, diagnosis->message);
+      return SK_EXIT_FAILED;
+    }
+
+  if (tokens->refresh_token == NULL)
+    {
+      print_problem (NULL, _("The provider gave no refresh token, so the sign-in cannot be "
+                             "kept. Ask IT support to check the provider’s scopes "
+                             "(offline_access) and settings."));
+      return SK_EXIT_FAILED;
+    }
+
+  if (!store_refresh_token (&sync, account, provider, tokens->refresh_token, &error))
+    {
+      print_problem (NULL, error->message);
+      return SK_EXIT_FAILED;
+    }
+
+  /* Translators: "Signed in as office@example.com with Microsoft." */
+  g_print (_("Signed in as %s with %s.\n"), sk_account_get_username (account), provider->name);
+  return SK_EXIT_OK;
 }

@@ -83,4 +83,15 @@ int sk_cli_send_test         (SkAccountStore         *store,
                               const char             *name,
                               const SkCliTestOptions *options);
 
+/* --sign-in NAME [--cafile PEM]: signs the saved account in with its
+ * provider (OAuth 2.0) through the browser: prints the address to open
+ * on stderr (and opens it when there is a display), waits for the
+ * redirect (five minutes; Ctrl+C cancels) and keeps the refresh token in
+ * the keyring.  cafile: also trust these CAs for the provider's endpoints.
+ * 0: signed in, 1: not (declined, timed out, … with the sentence), 2: no
+ * such account, or it does not sign in with a provider. */
+int sk_cli_sign_in           (SkAccountStore         *store,
+                              const char             *name,
+                              const char             *cafile);
+
 G_END_DECLS

@@ -33,6 +33,9 @@ static const GOptionEntry option_entries[] = {
     N_("With --import-certificate: the account NAME that signs with it"), N_("NAME") },
   { "send-test", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Send a test message from the saved account NAME to itself"), N_("NAME") },
+  { "sign-in", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Sign the saved account NAME in with its provider (OAuth 2.0) in a web browser"),
+    N_("NAME") },
   { "password-stdin", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("With --test, --test-file, --send-test, --check-certificate or --import-certificate: "
        "read the password from standard input"), NULL },
@@ -67,6 +70,7 @@ typedef struct
   char     *import_certificate_path;
   char     *send_name;
   char     *detect_address;
+  char     *sign_in_name;
   char     *account_name;
   char     *email;
   char     *cafile;
@@ -85,6 +89,7 @@ options_clear (Options *options)
   g_clear_pointer (&options->import_certificate_path, g_free);
   g_clear_pointer (&options->send_name, g_free);
   g_clear_pointer (&options->detect_address, g_free);
+  g_clear_pointer (&options->sign_in_name, g_free);
   g_clear_pointer (&options->account_name, g_free);
   g_clear_pointer (&options->email, g_free);
   g_clear_pointer (&options->cafile, g_free);
@@ -110,6 +115,7 @@ read_options (GVariantDict *dict,
   g_variant_dict_lookup (dict, "account", "s", &options->account_name);
   g_variant_dict_lookup (dict, "send-test", "s", &options->send_name);
   g_variant_dict_lookup (dict, "detect", "s", &options->detect_address);
+  g_variant_dict_lookup (dict, "sign-in", "s", &options->sign_in_name);
 }
 
 static guint
@@ -130,6 +136,14 @@ find_usage_problem (const Options *options)
   gboolean takes_password = options->test_name != NULL || options->test_path != NULL
                             || options->certificate_path != NULL || options->send_name != NULL
                             || options->import_certificate_path != NULL;
+
+  /* --sign-in takes --cafile alone: its provider's endpoints may use a
+   * CA of IT support's own. */
+  if (options->sign_in_name != NULL
+      && (count_commands (options) > 0 || options->password_stdin || options->json))
+    return _("--sign-in NAME goes alone, or with --cafile PEM.");
+  if (options->sign_in_name != NULL)
+    return NULL;
 
   if (count_commands (options) > 1)
     return _("Give only one of --list, --export, --import, --test, --test-file, "
@@ -182,6 +196,9 @@ run_command (const Options *options)
 
   store = sk_account_store_new (NULL);
 
+  if (options->sign_in_name != NULL)
+    return sk_cli_sign_in (store, options->sign_in_name, options->cafile);
+
   if (options->list)
     return sk_cli_list (store);
   if (options->export_name != NULL)
@@ -219,7 +236,7 @@ sk_cli_handle_options (GVariantDict *dict)
       return SK_EXIT_USAGE;
     }
 
-  if (count_commands (&options) == 0)
+  if (count_commands (&options) == 0 && options.sign_in_name == NULL)
     return -1;
 
   return run_command (&options);

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sk-account-keyfile.h"
+#include "sk-oauth2-provider.h"
 
 /* Every key this version reads and writes; anything else in a group is an
  * unknown key, kept in sk_account_get_unknown_keys() under SK_EXPORT_GROUP
@@ -35,6 +36,7 @@ static const char * const known_keys[] = {
   "outgoing-plain-confirmed",
   "outgoing-same-login",
   "outgoing-username",
+  "oauth2-provider",
   "timeout",
   "incoming-pinned-certificate",
   "outgoing-pinned-certificate",
@@ -138,6 +140,10 @@ sk_account_to_key_file (SkAccount  *account,
                           sk_account_get_outgoing_same_login (account));
   g_key_file_set_string (key_file, group, "outgoing-username",
                          sk_account_get_outgoing_username (account));
+  /* Only accounts that sign in with a provider name one. */
+  if (*sk_account_get_oauth2_provider (account) != '\0')
+    g_key_file_set_string (key_file, group, "oauth2-provider",
+                           sk_account_get_oauth2_provider (account));
   g_key_file_set_uint64 (key_file, group, "timeout", sk_account_get_timeout (account));
   g_key_file_set_string (key_file, group, "incoming-pinned-certificate",
                          sk_account_get_incoming_pinned_certificate (account));
@@ -433,6 +439,7 @@ read_strings (GKeyFile    *key_file,
     { "username", FALSE },
     { "outgoing-host", TRUE },
     { "outgoing-username", FALSE },
+    { "oauth2-provider", FALSE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
@@ -446,6 +453,22 @@ read_strings (GKeyFile    *key_file,
       if (value != NULL)
         g_object_set (account, strings[i].key, value, NULL);
     }
+
+  return TRUE;
+}
+
+/* Whether the provider exists is for validation to say (a provider file
+ * may come later); a name that could never be a file's is wrong here. */
+static gboolean
+read_oauth2_provider (SkAccount  *account,
+                      GError    **error)
+{
+  const char *id = sk_account_get_oauth2_provider (account);
+
+  if (*id != '\0' && !sk_oauth2_provider_id_is_valid (id))
+    return key_error (error, SK_KEYFILE_ERROR_INVALID_VALUE, "oauth2-provider",
+                      _("“%s” is not a provider name (lower-case letters, digits and dashes)"),
+                      id);
 
   return TRUE;
 }
@@ -489,7 +512,7 @@ read_enums (GKeyFile    *key_file,
             GError     **error)
 {
   static const char securities[] = "ssl, starttls, none";
-  static const char auth_methods[] = "auto, plain, login, cram-md5, digest-md5, ntlm";
+  static const char auth_methods[] = "auto, plain, login, cram-md5, digest-md5, ntlm, oauth2";
   g_autofree char *type_raw = get_raw (key_file, group, "type");
   g_autofree char *incoming_security_raw = get_raw (key_file, group, "incoming-security");
   g_autofree char *incoming_auth_raw = get_raw (key_file, group, "incoming-auth");
@@ -737,6 +760,7 @@ sk_account_from_key_file (GKeyFile    *key_file,
   account = sk_account_new_with_id (id);
 
   if (!read_strings (key_file, group, account, error)
+      || !read_oauth2_provider (account, error)
       || !read_enums (key_file, group, account, error)
       || !read_numbers (key_file, group, account, error)
       || !read_bools (key_file, group, account, error)

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sk-account.h"
+#include "sk-oauth2-provider.h"
 #include "sk-core-enums.h"
 
 struct _SkAccount
@@ -46,6 +47,7 @@ struct _SkAccount
   gboolean       outgoing_same_login;
   char          *outgoing_username;
   char          *outgoing_password;
+  char          *oauth2_provider;
   guint          timeout;
   char          *incoming_pinned_certificate;
   char          *outgoing_pinned_certificate;
@@ -91,6 +93,7 @@ enum
   PROP_OUTGOING_SAME_LOGIN,
   PROP_OUTGOING_USERNAME,
   PROP_OUTGOING_PASSWORD,
+  PROP_OAUTH2_PROVIDER,
   PROP_TIMEOUT,
   PROP_INCOMING_PINNED_CERTIFICATE,
   PROP_OUTGOING_PINNED_CERTIFICATE,
@@ -262,6 +265,7 @@ sk_account_finalize (GObject *object)
   g_clear_pointer (&self->outgoing_host, g_free);
   g_clear_pointer (&self->outgoing_username, g_free);
   g_clear_pointer (&self->outgoing_password, wipe_free);
+  g_clear_pointer (&self->oauth2_provider, g_free);
   g_clear_pointer (&self->incoming_pinned_certificate, g_free);
   g_clear_pointer (&self->outgoing_pinned_certificate, g_free);
   g_clear_pointer (&self->certificates, g_strfreev);
@@ -383,6 +387,10 @@ sk_account_get_property (GObject    *object,
 
     case PROP_OUTGOING_PASSWORD:
       g_value_set_string (value, self->outgoing_password);
+      break;
+
+    case PROP_OAUTH2_PROVIDER:
+      g_value_set_string (value, self->oauth2_provider);
       break;
 
     case PROP_TIMEOUT:
@@ -530,6 +538,10 @@ sk_account_set_property (GObject      *object,
       sk_account_set_outgoing_password (self, g_value_get_string (value));
       break;
 
+    case PROP_OAUTH2_PROVIDER:
+      sk_account_set_oauth2_provider (self, g_value_get_string (value));
+      break;
+
     case PROP_TIMEOUT:
       sk_account_set_timeout (self, g_value_get_uint (value));
       break;
@@ -642,6 +654,7 @@ sk_account_class_init (SkAccountClass *klass)
   properties[PROP_OUTGOING_SAME_LOGIN] = bool_property ("outgoing-same-login", TRUE);
   properties[PROP_OUTGOING_USERNAME] = string_property ("outgoing-username");
   properties[PROP_OUTGOING_PASSWORD] = string_property ("outgoing-password");
+  properties[PROP_OAUTH2_PROVIDER] = string_property ("oauth2-provider");
   properties[PROP_TIMEOUT] = uint_property ("timeout", SK_DEFAULT_TIMEOUT);
   properties[PROP_INCOMING_PINNED_CERTIFICATE] = string_property ("incoming-pinned-certificate");
   properties[PROP_OUTGOING_PINNED_CERTIFICATE] = string_property ("outgoing-pinned-certificate");
@@ -688,6 +701,7 @@ sk_account_init (SkAccount *self)
   self->outgoing_pinned_certificate = g_strdup ("");
   self->certificates = g_new0 (char *, 1);
   self->default_certificate = g_strdup ("");
+  self->oauth2_provider = g_strdup ("");
 
   self->unknown_keys = g_key_file_new ();
 }
@@ -1010,7 +1024,7 @@ sk_account_set_incoming_auth_method (SkAccount    *self,
                               SkAuthMethod  method)
 {
   g_return_if_fail (SK_IS_ACCOUNT (self));
-  g_return_if_fail (method <= SK_AUTH_METHOD_NTLM);
+  g_return_if_fail (method <= SK_AUTH_METHOD_OAUTH2);
 
   if (self->incoming_auth == method)
     return;
@@ -1193,7 +1207,7 @@ sk_account_set_outgoing_auth_method (SkAccount    *self,
                                      SkAuthMethod  method)
 {
   g_return_if_fail (SK_IS_ACCOUNT (self));
-  g_return_if_fail (method <= SK_AUTH_METHOD_NTLM);
+  g_return_if_fail (method <= SK_AUTH_METHOD_OAUTH2);
 
   if (self->outgoing_auth_method == method)
     return;
@@ -1270,6 +1284,39 @@ sk_account_set_outgoing_password (SkAccount  *self,
 
   if (set_secret (&self->outgoing_password, password))
     notify (self, PROP_OUTGOING_PASSWORD);
+}
+
+const char *
+sk_account_get_oauth2_provider (SkAccount *self)
+{
+  g_return_val_if_fail (SK_IS_ACCOUNT (self), NULL);
+
+  return self->oauth2_provider;
+}
+
+void
+sk_account_set_oauth2_provider (SkAccount  *self,
+                                const char *provider_id)
+{
+  g_return_if_fail (SK_IS_ACCOUNT (self));
+
+  if (set_str (&self->oauth2_provider, provider_id))
+    notify (self, PROP_OAUTH2_PROVIDER);
+}
+
+static gboolean
+outgoing_uses_oauth2 (SkAccount *self)
+{
+  return sk_account_get_outgoing_login (self) != SK_OUTGOING_LOGIN_NONE
+         && self->outgoing_auth_method == SK_AUTH_METHOD_OAUTH2;
+}
+
+gboolean
+sk_account_uses_oauth2 (SkAccount *self)
+{
+  g_return_val_if_fail (SK_IS_ACCOUNT (self), FALSE);
+
+  return self->incoming_auth == SK_AUTH_METHOD_OAUTH2 || outgoing_uses_oauth2 (self);
 }
 
 guint
@@ -1409,6 +1456,24 @@ sk_account_get_outgoing_login (SkAccount *self)
   return self->outgoing_same_login ? SK_OUTGOING_LOGIN_INCOMING : SK_OUTGOING_LOGIN_OWN;
 }
 
+/* A login with the provider takes its access token, which no account
+ * holds: the connection test fetches one. */
+static void
+set_login (SkAccount  *self,
+           SkServer   *server,
+           const char *username,
+           const char *password)
+{
+  if (server->auth_method != SK_AUTH_METHOD_OAUTH2)
+    {
+      sk_server_set_login (server, username, password);
+      return;
+    }
+
+  sk_server_set_login (server, username, "");
+  server->oauth2_provider = g_strdup (self->oauth2_provider);
+}
+
 SkServer *
 sk_account_dup_server (SkAccount  *self,
                        SkTestSide  side)
@@ -1431,7 +1496,7 @@ sk_account_dup_server (SkAccount  *self,
       g_free (server->pinned_sha256);
       server->pinned_sha256 = g_strdup (self->incoming_pinned_certificate);
       /* The incoming server always takes a login. */
-      sk_server_set_login (server, self->username, self->password);
+      set_login (self, server, self->username, self->password);
       return server;
     }
 
@@ -1448,10 +1513,10 @@ sk_account_dup_server (SkAccount  *self,
   switch (sk_account_get_outgoing_login (self))
     {
     case SK_OUTGOING_LOGIN_INCOMING:
-      sk_server_set_login (server, self->username, self->password);
+      set_login (self, server, self->username, self->password);
       break;
     case SK_OUTGOING_LOGIN_OWN:
-      sk_server_set_login (server, self->outgoing_username, self->outgoing_password);
+      set_login (self, server, self->outgoing_username, self->outgoing_password);
       break;
     case SK_OUTGOING_LOGIN_NONE:
     default:
@@ -1473,6 +1538,9 @@ sk_account_set_server (SkAccount      *self,
 
   g_object_freeze_notify (G_OBJECT (self));
 
+  if (server->auth_method == SK_AUTH_METHOD_OAUTH2 && server->oauth2_provider != NULL)
+    sk_account_set_oauth2_provider (self, server->oauth2_provider);
+
   if (side == SK_TEST_SIDE_INCOMING)
     {
       sk_account_set_account_type (self, server->protocol == SK_PROTOCOL_POP3
@@ -1485,7 +1553,8 @@ sk_account_set_server (SkAccount      *self,
       sk_account_set_incoming_pinned_certificate (self, server->pinned_sha256);
       if (server->username != NULL)
         sk_account_set_username (self, server->username);
-      if (server->password != NULL)
+      /* An access token is no password to keep. */
+      if (server->password != NULL && server->auth_method != SK_AUTH_METHOD_OAUTH2)
         sk_account_set_password (self, server->password);
     }
   else
@@ -1499,15 +1568,16 @@ sk_account_set_server (SkAccount      *self,
       sk_account_set_outgoing_auth (self, server->username != NULL);
       if (server->username != NULL)
         {
+          gboolean oauth2 = server->auth_method == SK_AUTH_METHOD_OAUTH2;
           gboolean same = g_strcmp0 (server->username, self->username) == 0
-                          && (server->password == NULL
+                          && (server->password == NULL || oauth2
                               || g_strcmp0 (server->password, self->password) == 0);
 
           sk_account_set_outgoing_same_login (self, same);
           if (!same)
             {
               sk_account_set_outgoing_username (self, server->username);
-              if (server->password != NULL)
+              if (server->password != NULL && !oauth2)
                 sk_account_set_outgoing_password (self, server->password);
             }
         }
@@ -1705,6 +1775,30 @@ validate_port (guint      port,
     add_problem (problems, field, _("Enter a port number from 1 to 65535."));
 }
 
+static void
+validate_oauth2_provider (SkAccount *self,
+                          GPtrArray *problems)
+{
+  g_autoptr(SkOAuth2Provider) provider = NULL;
+
+  if (!sk_account_uses_oauth2 (self))
+    return;
+
+  if (*self->oauth2_provider == '\0')
+    {
+      add_problem (problems, SK_FIELD_OAUTH2_PROVIDER,
+                   _("Choose the provider to sign in with, for example Google or Microsoft."));
+      return;
+    }
+
+  provider = sk_oauth2_provider_find (self->oauth2_provider);
+  if (provider == NULL)
+    add_problem_printf (problems, SK_FIELD_OAUTH2_PROVIDER,
+                        _("There is no provider “%s” to sign in with. Use google, microsoft, "
+                          "or the name of a provider file IT support has set up."),
+                        self->oauth2_provider);
+}
+
 GPtrArray *
 sk_account_validate (SkAccount          *self,
                      const char * const *taken_names)
@@ -1752,7 +1846,9 @@ sk_account_validate (SkAccount          *self,
     add_problem (problems, SK_FIELD_USERNAME,
                  _("The user name must fit on one line. Type it again without line breaks."));
 
-  if (!sk_credential_is_safe (self->password, -1))
+  /* A sign-in with the provider takes no password: whatever the field
+   * holds is not used. */
+  if (self->incoming_auth != SK_AUTH_METHOD_OAUTH2 && !sk_credential_is_safe (self->password, -1))
     add_problem (problems, SK_FIELD_PASSWORD,
                  _("The password must fit on one line. Paste or type it again without line breaks."));
 
@@ -1780,10 +1876,13 @@ sk_account_validate (SkAccount          *self,
         add_problem (problems, SK_FIELD_OUTGOING_USERNAME,
                      _("The user name must fit on one line. Type it again without line breaks."));
 
-      if (!sk_credential_is_safe (self->outgoing_password, -1))
+      if (self->outgoing_auth_method != SK_AUTH_METHOD_OAUTH2
+          && !sk_credential_is_safe (self->outgoing_password, -1))
         add_problem (problems, SK_FIELD_OUTGOING_PASSWORD,
                      _("The password must fit on one line. Paste or type it again without line breaks."));
     }
+
+  validate_oauth2_provider (self, problems);
 
   if (self->timeout < SK_MIN_TIMEOUT || self->timeout > SK_MAX_TIMEOUT)
     add_problem_printf (problems, SK_FIELD_TIMEOUT,
@@ -1828,6 +1927,7 @@ is_test_field (SkField    field,
     case SK_FIELD_OUTGOING_SECURITY:
     case SK_FIELD_OUTGOING_USERNAME:
     case SK_FIELD_OUTGOING_PASSWORD:
+    case SK_FIELD_OAUTH2_PROVIDER:
     case SK_FIELD_TIMEOUT:
     case SK_N_FIELDS:
     default:
@@ -1861,9 +1961,14 @@ sk_account_find_missing_password (SkAccount  *self,
 {
   g_return_val_if_fail (SK_IS_ACCOUNT (self), SK_N_FIELDS);
 
-  /* A message goes out through the outgoing server alone. */
-  if (mode == SK_TEST_MODE_LOGIN && *self->password == '\0')
+  /* A message goes out through the outgoing server alone.  A sign-in with
+   * the provider needs no password. */
+  if (mode == SK_TEST_MODE_LOGIN && self->incoming_auth != SK_AUTH_METHOD_OAUTH2
+      && *self->password == '\0')
     return SK_FIELD_PASSWORD;
+
+  if (outgoing_uses_oauth2 (self))
+    return SK_N_FIELDS;
 
   switch (sk_account_get_outgoing_login (self))
     {
@@ -1905,6 +2010,7 @@ static const char * const field_keys[SK_N_FIELDS] = {
   [SK_FIELD_OUTGOING_SECURITY] = "outgoing-security",
   [SK_FIELD_OUTGOING_USERNAME] = "outgoing-username",
   [SK_FIELD_OUTGOING_PASSWORD] = "outgoing-password",
+  [SK_FIELD_OAUTH2_PROVIDER] = "oauth2-provider",
   [SK_FIELD_TIMEOUT] = "timeout",
 };
 

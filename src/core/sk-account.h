@@ -34,6 +34,7 @@ typedef enum
   SK_FIELD_OUTGOING_SECURITY,
   SK_FIELD_OUTGOING_USERNAME,
   SK_FIELD_OUTGOING_PASSWORD,
+  SK_FIELD_OAUTH2_PROVIDER,
   SK_FIELD_TIMEOUT,
   SK_N_FIELDS
 } SkField;
@@ -61,7 +62,7 @@ G_DECLARE_FINAL_TYPE (SkAccount, sk_account, SK, ACCOUNT, GObject)
  *   "leave-copy" "delete-with-deleted"
  *   "outgoing-host" "outgoing-port" "outgoing-security" "outgoing-auth"
  *   "outgoing-auth-method" "outgoing-plain-confirmed" "outgoing-same-login"
- *   "outgoing-username" "outgoing-password" "timeout"
+ *   "outgoing-username" "outgoing-password" "oauth2-provider" "timeout"
  *   "incoming-pinned-certificate" "outgoing-pinned-certificate"
  *   "guide-steps" "certificates" "default-certificate"
  * and "id" (construct-only) and "users" (read-only GListModel of
@@ -151,6 +152,14 @@ void           sk_account_set_outgoing_username     (SkAccount     *self,
 const char    *sk_account_get_outgoing_password     (SkAccount     *self);
 void           sk_account_set_outgoing_password     (SkAccount     *self,
                                                      const char    *password);
+/* The provider ("google", "microsoft", or IT's own id) a login with
+ * SK_AUTH_METHOD_OAUTH2 signs in with, on either server; "" for none. */
+const char    *sk_account_get_oauth2_provider       (SkAccount     *self);
+void           sk_account_set_oauth2_provider       (SkAccount     *self,
+                                                     const char    *provider_id);
+/* TRUE when the incoming login, or the outgoing one, signs in with the
+ * provider (SK_AUTH_METHOD_OAUTH2). */
+gboolean       sk_account_uses_oauth2               (SkAccount     *self);
 guint          sk_account_get_timeout               (SkAccount     *self);
 void           sk_account_set_timeout               (SkAccount     *self,
                                                      guint          seconds);

@@ -69,6 +69,10 @@ typedef struct
 {
   /* Also trust the CA certificates in this PEM file (--cafile), or NULL. */
   const char *cafile;
+  /* For a login with the provider (SK_AUTH_METHOD_OAUTH2): an access
+   * token in hand, or NULL to get one with the refresh token in the
+   * keyring.  A token the server refuses is refreshed once either way. */
+  const char *access_token;
 } SkTestOptions;
 
 /* Called on the caller's main context as the test advances; no longer
@@ -91,7 +95,9 @@ typedef enum
 GQuark        sk_connection_test_error_quark (void);
 
 /* Tests incoming and outgoing in parallel, each on a worker thread with a
- * fresh libcurl handle.  Every input is copied (the passwords too, wiped
+ * fresh libcurl handle.  A login with the provider first gets an access
+ * token (kept in memory only) from the refresh token in the keyring; when
+ * none can be had, that side's result says why (sign-in-required, …).  Every input is copied (the passwords too, wiped
  * when freed).  Cancelling ends the test within 100 ms; the result then
  * says "cancelled".  A failed login is a result, not an error: the error is
  * only for settings that cannot be tested at all. */

@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sk-diagnosis.h"
+#include "sk-oauth2.h"
 
 /* The Gmail guide steps a diagnosis can send a person back to. */
 #define GUIDE_SIGN_IN_ON_THE_WEB  1
@@ -40,6 +41,12 @@ static const char * const code_names[SK_N_DIAGNOSES] = {
   [SK_DIAGNOSIS_AUTH_METHOD_UNAVAILABLE] = "auth-method-unavailable",
   [SK_DIAGNOSIS_CANCELLED] = "cancelled",
   [SK_DIAGNOSIS_SERVER_ERROR] = "server-error",
+  [SK_DIAGNOSIS_SIGN_IN_REQUIRED] = "sign-in-required",
+  [SK_DIAGNOSIS_SIGN_IN_DENIED] = "sign-in-denied",
+  [SK_DIAGNOSIS_ADMIN_APPROVAL_REQUIRED] = "admin-approval-required",
+  [SK_DIAGNOSIS_OAUTH_NOT_CONFIGURED] = "oauth-not-configured",
+  [SK_DIAGNOSIS_TOKEN_REJECTED] = "token-rejected",
+  [SK_DIAGNOSIS_SMTP_AUTH_DISABLED] = "smtp-auth-disabled",
 };
 
 /* Each code's sentence, and the guide step that goes with it whatever the
@@ -104,6 +111,27 @@ static const struct
   [SK_DIAGNOSIS_SERVER_ERROR] =
     { N_("The server reported a problem. Test again later; if it keeps happening, "
          "show the details to your IT support."), 0 },
+  [SK_DIAGNOSIS_SIGN_IN_REQUIRED] =
+    { N_("This account is not signed in with its provider, or the sign-in has expired "
+         "or been revoked. Sign in again, then test again."), 0 },
+  [SK_DIAGNOSIS_SIGN_IN_DENIED] =
+    { N_("The sign-in was declined, so Skrzynka may not use this mailbox. "
+         "Sign in again and allow access to mail."), 0 },
+  [SK_DIAGNOSIS_ADMIN_APPROVAL_REQUIRED] =
+    { N_("Your organisation’s administrator must approve Skrzynka before you can sign in. "
+         "Forward this message to IT support: the program needs admin consent for mail "
+         "access (IMAP, POP and SMTP) in the organisation’s tenant."), 0 },
+  [SK_DIAGNOSIS_OAUTH_NOT_CONFIGURED] =
+    { N_("Signing in with this provider is not set up in this copy of Skrzynka. "
+         "Forward this message to IT support."), 0 },
+  [SK_DIAGNOSIS_TOKEN_REJECTED] =
+    { N_("The mail server did not accept the sign-in. Sign in again; if it keeps happening, "
+         "IT support should check that this mailbox allows mail programs to sign in with "
+         "the provider (OAuth 2.0)."), 0 },
+  [SK_DIAGNOSIS_SMTP_AUTH_DISABLED] =
+    { N_("The outgoing server does not allow mail programs to log in to send mail. "
+         "Forward this message to IT support: they must allow authenticated SMTP "
+         "(SMTP AUTH) for this mailbox or for the organisation."), 0 },
 };
 
 /* When a rule applies, besides its libcurl result. */
@@ -119,6 +147,7 @@ typedef enum
   WHEN_TLS_CHOSEN,
   WHEN_TLS_HANDSHAKE,       /* SSL/TLS chosen and the handshake did not finish */
   WHEN_NO_LOGIN_SENT,
+  WHEN_BEARER,              /* the login was a sign-in's access token */
   WHEN_GOOGLE,              /* the configured server name is Google's */
   WHEN_PLAIN_ON_TLS_PORT,   /* no SSL/TLS chosen, no greeting, the port is
                              * the protocol's SSL/TLS one */
@@ -181,6 +210,8 @@ static const struct
   { CURLE_USE_SSL_FAILED, WHEN_ALWAYS, SK_DIAGNOSIS_NO_STARTTLS, -1, NULL },
   /* libcurl refuses before sending anything when no offered mechanism fits. */
   { CURLE_LOGIN_DENIED, WHEN_NO_LOGIN_SENT, SK_DIAGNOSIS_AUTH_METHOD_UNAVAILABLE, -1, NULL },
+  /* A refused token is no wrong password, whatever the words. */
+  { CURLE_LOGIN_DENIED, WHEN_BEARER, SK_DIAGNOSIS_TOKEN_REJECTED, -1, NULL },
   /* Whatever words Google chose this time. */
   { CURLE_LOGIN_DENIED, WHEN_GOOGLE, SK_DIAGNOSIS_BAD_CREDENTIALS, GUIDE_PASTE_PASSWORD,
     google_bad_credentials },
@@ -214,6 +245,23 @@ typedef struct
  * response codes of RFC 5530 (IMAP), RFC 2449 and RFC 3206 (POP3),
  * RFC 3463 and RFC 4954 (SMTP).  The first entry that matches decides. */
 static const ReplyPattern reply_patterns[] = {
+  /* Microsoft 365: SMTP AUTH is off for the tenant or the mailbox (the
+   * default from the end of 2026), with a password or a token alike.
+   *   SMTP  535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is
+   *         disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more
+   *         information. [AM0PR…] */
+  { SK_PROTOCOL_SMTP, "SmtpClientAuthentication is disabled", ANYWHERE, WHEN_ALWAYS,
+    SK_DIAGNOSIS_SMTP_AUTH_DISABLED, -1, NULL },
+
+  /* A token the server refused: Google, Microsoft and Dovecot say why in
+   * JSON (base64) where the next challenge would be, and then only "no":
+   *   IMAP  + eyJzdGF0dXMiOiI0MDEiLCJzY2hlbWVzIjoiYmVhcmVyIiwic2NvcGUiOiJtYWlsIn0=
+   *         ({"status":"401","schemes":"bearer","scope":"mail"}, Dovecot)
+   *   SMTP  334 eyJzdGF0dXMiOiI0MDAiLCJzY2hlbWVzIjoiQmVhcmVyIiwic2NvcGUiOi…
+   *         ({"status":"400","schemes":"Bearer","scope":"https://mail.google.com/"})
+   *   IMAP  A001 NO AUTHENTICATE failed.  (Microsoft 365)
+   * The engine reads the status (token_refusal); the rules above then say
+   * token-rejected for any refusal of a bearer login. */
   /* Google: the account has 2-Step Verification on, so only an app
    * password opens it (guide step 3).
    *   IMAP  A001 NO [ALERT] Application-specific password required:
@@ -413,6 +461,8 @@ condition_holds (Condition               when,
       return input->tls_chosen && !input->tls_established;
     case WHEN_NO_LOGIN_SENT:
       return !input->login_attempted;
+    case WHEN_BEARER:
+      return input->bearer;
     case WHEN_GOOGLE:
       return sk_host_is_google (input->server->host);
     case WHEN_PLAIN_ON_TLS_PORT:
@@ -585,9 +635,102 @@ sk_diagnose (const SkDiagnosisInput *input)
   g_return_val_if_fail (input != NULL, NULL);
   g_return_val_if_fail (input->server != NULL, NULL);
 
+  /* The refusal's JSON names the token, whatever the reply's words (or
+   * libcurl's code, which stops at the continuation). */
+  if (input->bearer && input->token_refusal != NULL && input->curl_code != CURLE_OK
+      && input->curl_code != CURLE_ABORTED_BY_CALLBACK)
+    return diagnosis_new (SK_DIAGNOSIS_TOKEN_REJECTED, -1, NULL);
+
   diagnosis = diagnose (input);
+
+  if (input->bearer && diagnosis->code == SK_DIAGNOSIS_OK)
+    {
+      g_free (diagnosis->message);
+      diagnosis->message = g_strdup (_("Everything works: the server accepted the sign-in "
+                                       "with the provider."));
+    }
+
+  /* Google's "wrong password" words say the same of a token, but its
+   * guide's steps are about app passwords. */
+  if (input->bearer && diagnosis->code == SK_DIAGNOSIS_BAD_CREDENTIALS)
+    {
+      sk_diagnosis_free (diagnosis);
+      return diagnosis_new (SK_DIAGNOSIS_TOKEN_REJECTED, -1, NULL);
+    }
+
   if (diagnosis->code == SK_DIAGNOSIS_WEB_LOGIN_REQUIRED && input->last_reply != NULL)
     diagnosis->web_login_url = find_web_login_url (input->last_reply);
+
+  return diagnosis;
+}
+
+static SkDiagnosisCode
+sign_in_code (const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return SK_DIAGNOSIS_CANCELLED;
+  if (error->domain != SK_OAUTH2_ERROR)
+    return SK_DIAGNOSIS_SERVER_ERROR;
+
+  switch ((SkOAuth2Error) error->code)
+    {
+    case SK_OAUTH2_ERROR_NOT_CONFIGURED:
+      return SK_DIAGNOSIS_OAUTH_NOT_CONFIGURED;
+    case SK_OAUTH2_ERROR_DENIED:
+      return SK_DIAGNOSIS_SIGN_IN_DENIED;
+    case SK_OAUTH2_ERROR_ADMIN_APPROVAL:
+      return SK_DIAGNOSIS_ADMIN_APPROVAL_REQUIRED;
+    case SK_OAUTH2_ERROR_SIGN_IN_REQUIRED:
+      return SK_DIAGNOSIS_SIGN_IN_REQUIRED;
+    case SK_OAUTH2_ERROR_TIMED_OUT:
+      return SK_DIAGNOSIS_TIMEOUT;
+    case SK_OAUTH2_ERROR_PROVIDER:
+    case SK_OAUTH2_ERROR_INVALID_RESPONSE:
+    default:
+      return SK_DIAGNOSIS_SERVER_ERROR;
+    }
+}
+
+SkDiagnosis *
+sk_diagnose_sign_in_error (const GError *error)
+{
+  SkDiagnosis *diagnosis;
+
+  g_return_val_if_fail (error != NULL, NULL);
+
+  diagnosis = diagnosis_new (sign_in_code (error), -1, NULL);
+
+  switch (diagnosis->code)
+    {
+    case SK_DIAGNOSIS_CANCELLED:
+      break;
+
+    /* The provider's own sentence says what IT support must set, and
+     * where. */
+    case SK_DIAGNOSIS_OAUTH_NOT_CONFIGURED:
+      g_free (diagnosis->message);
+      diagnosis->message = g_strdup (error->message);
+      break;
+
+    case SK_DIAGNOSIS_SERVER_ERROR:
+      g_free (diagnosis->message);
+      diagnosis->message = g_strdup_printf (_("The provider’s sign-in service did not give "
+                                              "a token (%s). Test again later; if it keeps "
+                                              "happening, show this to your IT support."),
+                                            error->message);
+      break;
+
+    /* The provider's words (an AADSTS code, invalid_grant) for IT; none
+     * when there was no sign-in to refuse. */
+    default:
+      if (*error->message == '\0')
+        break;
+      g_free (diagnosis->message);
+      diagnosis->message = g_strdup_printf (_("%s The provider said: %s"),
+                                            sk_diagnosis_code_message (diagnosis->code),
+                                            error->message);
+      break;
+    }
 
   return diagnosis;
 }

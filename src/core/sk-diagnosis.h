@@ -33,6 +33,12 @@ typedef enum
   SK_DIAGNOSIS_AUTH_METHOD_UNAVAILABLE,
   SK_DIAGNOSIS_CANCELLED,
   SK_DIAGNOSIS_SERVER_ERROR,
+  SK_DIAGNOSIS_SIGN_IN_REQUIRED,
+  SK_DIAGNOSIS_SIGN_IN_DENIED,
+  SK_DIAGNOSIS_ADMIN_APPROVAL_REQUIRED,
+  SK_DIAGNOSIS_OAUTH_NOT_CONFIGURED,
+  SK_DIAGNOSIS_TOKEN_REJECTED,
+  SK_DIAGNOSIS_SMTP_AUTH_DISABLED,
   SK_N_DIAGNOSES
 } SkDiagnosisCode;
 
@@ -55,6 +61,11 @@ typedef struct
   gboolean        login_attempted;    /* an authentication command went out */
   gboolean        starttls_offered;   /* security None and the server offers
                                        * STARTTLS: the password was not sent */
+  gboolean        bearer;             /* the login was an access token of a
+                                       * sign-in with the provider (XOAUTH2) */
+  const char     *token_refusal;      /* the status of the server's refusal
+                                       * of the token ({"status":"401",…}
+                                       * after "+ " or "334 "), or NULL */
 } SkDiagnosisInput;
 
 typedef struct
@@ -70,6 +81,10 @@ const char  *sk_diagnosis_code_to_string (SkDiagnosisCode          code);
 /* The sentence for a code alone (used where no server reply matters). */
 const char  *sk_diagnosis_code_message   (SkDiagnosisCode          code);
 SkDiagnosis *sk_diagnose                 (const SkDiagnosisInput  *input);
+/* Why no access token could be had for a test (an SK_OAUTH2_ERROR, a
+ * cancellation, or the token endpoint out of reach), as the diagnosis of
+ * the side that needed it. */
+SkDiagnosis *sk_diagnose_sign_in_error   (const GError            *error);
 void         sk_diagnosis_free           (SkDiagnosis             *diagnosis);
 
 /* TRUE for Google's mail hosts (*.gmail.com, *.googlemail.com, *.google.com):

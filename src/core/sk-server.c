@@ -51,6 +51,7 @@ sk_server_copy (const SkServer *server)
   copy->username = g_strdup (server->username);
   copy->password = g_strdup (server->password);
   copy->pinned_sha256 = g_strdup (server->pinned_sha256);
+  copy->oauth2_provider = g_strdup (server->oauth2_provider);
 
   return copy;
 }
@@ -65,6 +66,7 @@ sk_server_free (SkServer *server)
   g_free (server->username);
   wipe_free (server->password);
   g_free (server->pinned_sha256);
+  g_free (server->oauth2_provider);
   g_free (server);
 }
 
@@ -83,6 +85,7 @@ sk_server_equal (const SkServer *a,
          && g_strcmp0 (a->username, b->username) == 0
          && g_strcmp0 (a->password, b->password) == 0
          && g_strcmp0 (a->pinned_sha256, b->pinned_sha256) == 0
+         && g_strcmp0 (a->oauth2_provider, b->oauth2_provider) == 0
          && !a->plain_confirmed == !b->plain_confirmed;
 }
 
@@ -146,6 +149,7 @@ static const char * const auth_method_names[] = {
   [SK_AUTH_METHOD_CRAM_MD5] = "cram-md5",
   [SK_AUTH_METHOD_DIGEST_MD5] = "digest-md5",
   [SK_AUTH_METHOD_NTLM] = "ntlm",
+  [SK_AUTH_METHOD_OAUTH2] = "oauth2",
 };
 
 static gboolean

@@ -31,6 +31,7 @@ typedef enum
   SK_AUTH_METHOD_CRAM_MD5,
   SK_AUTH_METHOD_DIGEST_MD5,
   SK_AUTH_METHOD_NTLM,
+  SK_AUTH_METHOD_OAUTH2,  /* signing in with the provider: XOAUTH2 */
 } SkAuthMethod;
 
 /* An account has two servers: the one mail comes from (IMAP or POP3) and
@@ -54,7 +55,11 @@ typedef struct
   SkAuthMethod  auth_method;
   char         *username;         /* NULL: this server takes no login */
   char         *password;         /* NULL exactly when username is; wiped
-                                   * when freed */
+                                   * when freed.  With SK_AUTH_METHOD_OAUTH2,
+                                   * the access token ("" until the test
+                                   * gets one), in memory only */
+  char         *oauth2_provider;  /* with SK_AUTH_METHOD_OAUTH2, the
+                                   * provider's id ("google", …); else NULL */
   char         *pinned_sha256;    /* "" or the fingerprint ("AB:CD:…") of the
                                    * one certificate trusted for this server */
   gboolean      plain_confirmed;  /* the person accepted a login without

@@ -47,4 +47,10 @@ SkSideResult *sk_side_job_run_finish     (GAsyncResult       *result,
                                           gboolean           *sent,
                                           char              **final_reply);
 
+/* The result of a side that never connected because its login could not
+ * be had (no access token): diagnosis (transfer full) says why. */
+SkSideResult *sk_side_result_new_unconnected (SkTestSide          side,
+                                              const SkServer     *server,
+                                              SkDiagnosis        *diagnosis);
+
 G_END_DECLS

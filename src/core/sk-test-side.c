@@ -583,6 +583,10 @@ login_options (SkAuthMethod method)
       return "AUTH=DIGEST-MD5";
     case SK_AUTH_METHOD_NTLM:
       return "AUTH=NTLM";
+    /* Without it libcurl 7.88 picks CRAM-MD5 or PLAIN with an empty
+     * password when the server offers them. */
+    case SK_AUTH_METHOD_OAUTH2:
+      return "AUTH=XOAUTH2";
     default:
       g_assert_not_reached ();
     }
@@ -647,7 +651,10 @@ make_handle (SkSideJob *job,
   if (with_login)
     {
       curl_easy_setopt (easy, CURLOPT_USERNAME, job->server->username);
-      curl_easy_setopt (easy, CURLOPT_PASSWORD, job->server->password);
+      if (job->server->auth_method == SK_AUTH_METHOD_OAUTH2)
+        curl_easy_setopt (easy, CURLOPT_XOAUTH2_BEARER, job->server->password);
+      else
+        curl_easy_setopt (easy, CURLOPT_PASSWORD, job->server->password);
       curl_easy_setopt (easy, CURLOPT_LOGIN_OPTIONS, login_options (job->server->auth_method));
     }
 
@@ -798,6 +805,8 @@ make_result (SkSideJob *job,
     .login_wanted = job->server->username != NULL,
     .login_attempted = exchange->login_attempted,
     .starttls_offered = job->starttls_refused,
+    .bearer = job->server->auth_method == SK_AUTH_METHOD_OAUTH2,
+    .token_refusal = sk_transcript_get_token_refusal (job->transcript),
   };
 
   result->side = job->side;
@@ -835,6 +844,29 @@ make_result (SkSideJob *job,
   result->certificate = g_steal_pointer (&job->trust->certificate);
   if (result->certificate != NULL)
     result->certificate->trusted = job->tls_established;
+
+  return result;
+}
+
+SkSideResult *
+sk_side_result_new_unconnected (SkTestSide      side,
+                                const SkServer *server,
+                                SkDiagnosis    *diagnosis)
+{
+  SkSideResult *result = g_new0 (SkSideResult, 1);
+
+  result->side = side;
+  result->protocol = server->protocol;
+  result->host = g_strdup (server->host);
+  result->port = server->port;
+  result->security = server->security;
+  for (guint i = 0; i < SK_N_TEST_STEPS; i++)
+    result->step_state[i] = SK_STEP_SKIPPED;
+  /* The login is what could not be done. */
+  result->step_state[SK_TEST_STEP_LOGIN] = SK_STEP_FAILED;
+  result->diagnosis = diagnosis;
+  result->ok = FALSE;
+  result->transcript = g_strdup ("");
 
   return result;
 }

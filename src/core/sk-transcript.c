@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "sk-oauth2.h"
 #include "sk-transcript.h"
 
 #define PLACEHOLDER "********"
@@ -43,6 +44,7 @@ struct _SkTranscript
   gboolean    reply_continues;   /* the next line belongs to the last reply */
 
   /* The login under way. */
+  char       *token_refusal;     /* the status of a refused token, or NULL */
   char       *login_tag;         /* IMAP: the tag of LOGIN or AUTHENTICATE */
   gboolean    awaiting_login;    /* POP3: PASS or APOP sent, reply pending */
   gboolean    in_sasl;           /* between AUTH(ENTICATE) and its result */
@@ -88,6 +90,7 @@ sk_transcript_new (SkProtocol  protocol,
                    const char *password)
 {
   SkTranscript *self = g_new0 (SkTranscript, 1);
+  g_autofree char *xoauth2 = NULL;
 
   self->protocol = protocol;
   self->secrets = g_ptr_array_new_with_free_func (wipe_free);
@@ -118,6 +121,11 @@ sk_transcript_new (SkProtocol  protocol,
 
       wipe_string (plain);
 
+      /* An access token goes in SASL XOAUTH2's initial response. */
+      xoauth2 = sk_oauth2_xoauth2_response (username ? username : "", password);
+      add_base64_secret (self, xoauth2, strlen (xoauth2));
+      explicit_bzero (xoauth2, strlen (xoauth2));
+
       /* The longest first: a shorter form can be part of a longer one. */
       g_ptr_array_sort (self->secrets, longest_first);
     }
@@ -141,6 +149,7 @@ sk_transcript_free (SkTranscript *self)
   g_queue_clear_full (&self->tail, g_free);
   g_free (self->last_reply);
   g_free (self->login_tag);
+  g_free (self->token_refusal);
   g_free (self);
 }
 
@@ -156,6 +165,7 @@ sk_transcript_begin_connection (SkTranscript *self)
   self->secure = FALSE;
   self->reply_continues = FALSE;
   g_clear_pointer (&self->login_tag, g_free);
+  g_clear_pointer (&self->token_refusal, g_free);
   self->awaiting_login = FALSE;
   self->in_sasl = FALSE;
 }
@@ -166,6 +176,14 @@ sk_transcript_set_secure (SkTranscript *self)
   g_return_if_fail (self != NULL);
 
   self->secure = TRUE;
+}
+
+const char *
+sk_transcript_get_token_refusal (SkTranscript *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->token_refusal;
 }
 
 const SkExchange *
@@ -278,12 +296,38 @@ hide_after_words (const char *line,
   return g_string_free (g_steal_pointer (&shown), FALSE);
 }
 
+/* A refused token's JSON is the server's and names no secret: it is shown
+ * decoded, for IT support. */
+static char *
+show_token_refusal (SkTranscript *self,
+                    const char   *line,
+                    gsize         prefix_length)
+{
+  g_autofree char *status = sk_oauth2_refusal_status (line);
+  g_autofree guchar *json = NULL;
+  gsize length = 0;
+
+  if (status == NULL)
+    return NULL;
+
+  g_free (self->token_refusal);
+  self->token_refusal = g_steal_pointer (&status);
+
+  json = g_base64_decode (line + prefix_length + 1, &length);
+  return g_strdup_printf ("%.*s %.*s", (int) prefix_length, line, (int) length, json);
+}
+
 /* A SASL continuation ("+ payload", "334 payload"): the prefix stays. */
 static char *
-hide_continuation (const char *line,
-                   gsize       prefix_length)
+hide_continuation (SkTranscript *self,
+                   const char   *line,
+                   gsize         prefix_length)
 {
   const char *payload = line + prefix_length;
+  char *refusal = show_token_refusal (self, line, prefix_length);
+
+  if (refusal != NULL)
+    return refusal;
 
   while (*payload == ' ')
     payload++;
@@ -356,7 +400,7 @@ imap_server_line (SkTranscript *self,
     }
 
   if (self->in_sasl && line[0] == '+')
-    return hide_continuation (line, 1);
+    return hide_continuation (self, line, 1);
 
   return g_strdup (line);
 }
@@ -409,7 +453,7 @@ pop3_server_line (SkTranscript *self,
         }
       else if (self->in_sasl && line[0] == '+')
         {
-          return hide_continuation (line, 1);
+          return hide_continuation (self, line, 1);
         }
     }
 
@@ -459,7 +503,7 @@ smtp_server_line (SkTranscript *self,
   if (self->in_sasl)
     {
       if (g_str_has_prefix (line, "334"))
-        return hide_continuation (line, 3);
+        return hide_continuation (self, line, 3);
 
       self->exchange.logged_in = g_str_has_prefix (line, "235");
       self->in_sasl = FALSE;

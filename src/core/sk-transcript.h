@@ -60,6 +60,10 @@ const SkExchange *sk_transcript_get_exchange     (SkTranscript  *self);
  * connection without TLS by choice), password-free; NULL if none. */
 const char       *sk_transcript_get_last_reply   (SkTranscript  *self);
 
+/* The status in the JSON with which the server refused an access token
+ * ({"status":"401",…} in a SASL continuation), or NULL. */
+const char       *sk_transcript_get_token_refusal (SkTranscript *self);
+
 /* Every line kept, "< " from the server, "> " to it, "* " notes. */
 char             *sk_transcript_to_string        (SkTranscript  *self);
 

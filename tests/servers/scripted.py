@@ -72,7 +72,18 @@ MODES = {
     "plain-on-tls-port": ("imap", False),
     "endless-capabilities": ("imap", True),
     "silent": (None, False),
+    "microsoft-smtp-auth-disabled": ("smtp", False),
 }
+
+# Microsoft 365's smtp.office365.com on port 587 with SMTP AUTH turned off
+# for the tenant: it still offers AUTH after STARTTLS, then refuses any
+# login, a password or a token (facts/oauth2.md).
+MICROSOFT_SMTP_EHLO = ["SIZE 157286400", "PIPELINING", "DSN", "ENHANCEDSTATUSCODES",
+                       "8BITMIME", "BINARYMIME", "CHUNKING", "SMTPUTF8"]
+MICROSOFT_SMTP_AUTH_DISABLED = (
+    "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the "
+    "Tenant. Visit https://aka.ms/smtp_auth_disabled for more information. "
+    "[WA2P291CA0001.POLP291.PROD.OUTLOOK.COM 2026-12-06T01:00:00.000Z 08DE1A2B3C4D5E6F]")
 
 # Google's servers, as they greet and what they offer.  Each ends its
 # lines with a session code of its own, like this one.
@@ -242,7 +253,8 @@ class ScriptedServer:
         self._own_folder = tempfile.mkdtemp(prefix="skrzynka-scripted.", dir=folder)
 
         self.tls_context = None
-        if ca is None and (self.implicit_tls or mode == "smtp-starttls-offered"):
+        if ca is None and (self.implicit_tls or mode in ("smtp-starttls-offered",
+                                                         "microsoft-smtp-auth-disabled")):
             ca = testca.TestCA(os.path.join(self._own_folder, "ca"))
         self.cafile = ca.cafile if ca else None
         if ca is not None:
@@ -467,6 +479,31 @@ class ScriptedServer:
 
     def _mode_smtp_starttls_offered(self, conn):
         self._smtp(conn, ["AUTH PLAIN LOGIN", "8BITMIME"], starttls=True)
+
+    def _mode_microsoft_smtp_auth_disabled(self, conn):
+        conn.send("220 WA2P291CA0001.outlook.office365.com Microsoft ESMTP MAIL Service ready")
+        for _ in range(MAX_COMMANDS):
+            words = conn.read_line().split()
+            command = words[0].upper() if words else ""
+            if command == "EHLO":
+                offered = (["AUTH LOGIN XOAUTH2"] if conn.tls else ["STARTTLS"]) \
+                    + MICROSOFT_SMTP_EHLO
+                conn.send("250-WA2P291CA0001.outlook.office365.com Hello [127.0.0.1]",
+                          *["250-" + e for e in offered[:-1]], "250 " + offered[-1])
+            elif command == "STARTTLS" and not conn.tls:
+                conn.send("220 2.0.0 SMTP server ready")
+                conn.start_tls()
+            elif command == "AUTH":
+                if len(words) < 3:
+                    conn.send("334 ")
+                    conn.read_line()
+                conn.send(MICROSOFT_SMTP_AUTH_DISABLED)
+            elif command == "QUIT":
+                conn.send("221 2.0.0 Service closing transmission channel")
+                raise Closed("quit")
+            else:
+                conn.send("500 5.3.3 Unrecognized command")
+        raise Closed("too many commands")
 
     # Google
 

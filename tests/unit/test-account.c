@@ -660,6 +660,7 @@ test_field_keys (void)
     [SK_FIELD_OUTGOING_SECURITY] = "outgoing-security",
     [SK_FIELD_OUTGOING_USERNAME] = "outgoing-username",
     [SK_FIELD_OUTGOING_PASSWORD] = "outgoing-password",
+    [SK_FIELD_OAUTH2_PROVIDER] = "oauth2-provider",
     [SK_FIELD_TIMEOUT] = "timeout",
   };
   g_autoptr(GTypeClass) klass = g_type_class_ref (SK_TYPE_ACCOUNT);
@@ -678,7 +679,8 @@ test_enum_strings (void)
 {
   const char *types[] = { "imap", "pop3" };
   const char *securities[] = { "ssl", "starttls", "none" };
-  const char *methods[] = { "auto", "plain", "login", "cram-md5", "digest-md5", "ntlm" };
+  const char *methods[] = { "auto", "plain", "login", "cram-md5", "digest-md5", "ntlm",
+                            "oauth2" };
   g_autoptr(GEnumClass) type_class = g_type_class_ref (SK_TYPE_ACCOUNT_TYPE);
   g_autoptr(GEnumClass) security_class = g_type_class_ref (SK_TYPE_SECURITY);
   g_autoptr(GEnumClass) method_class = g_type_class_ref (SK_TYPE_AUTH_METHOD);

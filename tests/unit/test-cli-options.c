@@ -25,8 +25,9 @@ test_entries (void)
       g_assert_true (g_hash_table_add (seen, (gpointer) entries[n].long_name));
     }
 
-  g_assert_cmpuint (n, ==, 15);
+  g_assert_cmpuint (n, ==, 16);
   g_assert_true (g_hash_table_contains (seen, "detect"));
+  g_assert_true (g_hash_table_contains (seen, "sign-in"));
   g_assert_true (g_hash_table_contains (seen, "check-certificate"));
   g_assert_true (g_hash_table_contains (seen, "password-stdin"));
 }
@@ -104,6 +105,9 @@ static const Refused refused_cases[] = {
   { { "test", "Biuro", "email", "biuro@firma.example" }, "--email goes with" },
   { { "detect", "jan@firma.example", "list", NULL }, "Give only one of" },
   { { "detect", "jan@firma.example", "password-stdin", NULL }, "--detect takes no password" },
+  { { "sign-in", "Biuro", "test", "Biuro" }, "--sign-in NAME goes alone, or with --cafile PEM." },
+  { { "sign-in", "Biuro", "json", NULL }, "--sign-in NAME goes alone" },
+  { { "sign-in", "Biuro", "password-stdin", NULL }, "--sign-in NAME goes alone" },
 };
 
 static void

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "core/sk-diagnosis.h"
+#include "core/sk-oauth2.h"
 
 /* DESIGN.md's codes, in the order of the enum: scripts rely on them. */
 static const char * const design_codes[] = {
@@ -18,7 +19,8 @@ static const char * const design_codes[] = {
   "protocol-disabled", "starttls-required", "temporary-failure", "name-not-found",
   "connection-refused", "timeout", "tls-untrusted", "tls-expired", "tls-wrong-host",
   "tls-failed", "no-starttls", "no-authentication", "auth-method-unavailable",
-  "cancelled", "server-error",
+  "cancelled", "server-error", "sign-in-required", "sign-in-denied",
+  "admin-approval-required", "oauth-not-configured", "token-rejected", "smtp-auth-disabled",
 };
 
 static void
@@ -259,7 +261,80 @@ static const Case cases[] = {
   { "anything else",
     SMTP (.curl_code = CURLE_SEND_ERROR, .login_wanted = TRUE),
     SK_DIAGNOSIS_SERVER_ERROR, 0 },
+
+  /* Signing in with the provider (XOAUTH2). */
+  { "Dovecot refusing an access token (IMAP)",
+    IMAP (.curl_code = CURLE_LOGIN_DENIED, .login_wanted = TRUE, .login_attempted = TRUE,
+          .bearer = TRUE, .token_refusal = "401",
+          .last_reply = "+ {\"status\":\"401\",\"schemes\":\"bearer\",\"scope\":\"mail\"}"),
+    SK_DIAGNOSIS_TOKEN_REJECTED, 0 },
+  { "Google refusing an access token (SMTP), its usual words on a Google host",
+    { .server = SERVER (SK_PROTOCOL_SMTP, "smtp.gmail.com", 465), .curl_code = CURLE_LOGIN_DENIED,
+      .tls_chosen = TRUE, .greeted = TRUE, .login_wanted = TRUE, .login_attempted = TRUE, .bearer = TRUE, .token_refusal = "400",
+      .last_reply = "535-5.7.8 Username and Password not accepted. Learn more at\n"
+                    "535 5.7.8  https://support.google.com/mail/?p=BadCredentials - gsmtp" },
+    SK_DIAGNOSIS_TOKEN_REJECTED, 0 },
+  { "Microsoft 365 refusing a token without JSON",
+    { .server = SERVER (SK_PROTOCOL_IMAP, "outlook.office365.com", 993),
+      .curl_code = CURLE_LOGIN_DENIED, .tls_chosen = TRUE, .greeted = TRUE, .login_wanted = TRUE, .login_attempted = TRUE,
+      .bearer = TRUE, .last_reply = "A001 NO AUTHENTICATE failed." },
+    SK_DIAGNOSIS_TOKEN_REJECTED, 0 },
+  { "Microsoft 365 with SMTP AUTH off for the tenant, with a token",
+    { .server = SERVER (SK_PROTOCOL_SMTP, "smtp.office365.com", 587),
+      .curl_code = CURLE_LOGIN_DENIED, .login_wanted = TRUE, .login_attempted = TRUE,
+      .bearer = TRUE,
+      .last_reply = "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is "
+                    "disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for "
+                    "more information. [AM0PR10CA0010.EURPRD10.PROD.OUTLOOK.COM]" },
+    SK_DIAGNOSIS_SMTP_AUTH_DISABLED, 0 },
+  { "Microsoft 365 with SMTP AUTH off for the tenant, with a password",
+    { .server = SERVER (SK_PROTOCOL_SMTP, "smtp.office365.com", 587),
+      .curl_code = CURLE_LOGIN_DENIED, .login_wanted = TRUE, .login_attempted = TRUE,
+      .last_reply = "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is "
+                    "disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for "
+                    "more information." },
+    SK_DIAGNOSIS_SMTP_AUTH_DISABLED, 0 },
+  { "a token accepted",
+    IMAP (.curl_code = CURLE_OK, .login_wanted = TRUE, .login_attempted = TRUE,
+          .logged_in = TRUE, .bearer = TRUE),
+    SK_DIAGNOSIS_OK, 0 },
+  { "a server offering no XOAUTH2",
+    IMAP (.curl_code = CURLE_LOGIN_DENIED, .login_wanted = TRUE, .bearer = TRUE),
+    SK_DIAGNOSIS_AUTH_METHOD_UNAVAILABLE, 0 },
 };
+
+/* What a token endpoint or the sign-in's redirect answered, as
+ * sk-oauth2.c turns it into an error, and the diagnosis it gives. */
+typedef struct
+{
+  const char      *what;
+  const char      *error_code;
+  const char      *description;
+  SkDiagnosisCode  code;
+} SignInCase;
+
+static const SignInCase sign_in_cases[] = {
+  { "Google: a refresh token expired or revoked", "invalid_grant",
+    "Token has been expired or revoked.", SK_DIAGNOSIS_SIGN_IN_REQUIRED },
+  { "Microsoft: consent needs the administrator", "invalid_grant",
+    "AADSTS65001: The user or administrator has not consented to use the application "
+    "with ID '00000000-0000-0000-0000-000000000000' named 'Skrzynka'. Send an interactive "
+    "authorization request for this user and resource.", SK_DIAGNOSIS_ADMIN_APPROVAL_REQUIRED },
+  { "Microsoft: the consent page's Need admin approval", "access_denied",
+    "AADSTS90094: The grant requires admin permission.", SK_DIAGNOSIS_ADMIN_APPROVAL_REQUIRED },
+  { "the person declined", "access_denied", "The user denied access.",
+    SK_DIAGNOSIS_SIGN_IN_DENIED },
+  { "another refusal", "invalid_client", "AADSTS7000218: The request body must contain "
+    "client_assertion or client_secret.", SK_DIAGNOSIS_SERVER_ERROR },
+};
+
+static SkDiagnosis *
+diagnose_sign_in_case (const SignInCase *c)
+{
+  g_autoptr(GError) error = sk_oauth2_error_from_redirect (c->error_code, c->description);
+
+  return sk_diagnose_sign_in_error (error);
+}
 
 /* Google's replies, each as the engine hands it over after the login was
  * refused. */
@@ -516,9 +591,60 @@ test_mapping (void)
       reached[diagnosis->code] = TRUE;
     }
 
+  for (guint i = 0; i < G_N_ELEMENTS (sign_in_cases); i++)
+    {
+      g_autoptr(SkDiagnosis) diagnosis = diagnose_sign_in_case (&sign_in_cases[i]);
+
+      reached[diagnosis->code] = TRUE;
+    }
+
+  {
+    g_autoptr(GError) not_configured = g_error_new_literal (SK_OAUTH2_ERROR,
+                                                            SK_OAUTH2_ERROR_NOT_CONFIGURED,
+                                                            "Put the client ID into x.conf.");
+    g_autoptr(SkDiagnosis) diagnosis = sk_diagnose_sign_in_error (not_configured);
+
+    reached[diagnosis->code] = TRUE;
+  }
+
   for (guint i = 0; i < SK_N_DIAGNOSES; i++)
     if (!reached[i])
       g_error ("no input leads to “%s”", sk_diagnosis_code_to_string (i));
+}
+
+/* A refusal by the provider keeps the provider's words, for IT support;
+ * no sign-in at all says the code's sentence alone; a provider that is not
+ * set up says what IT support must set. */
+static void
+test_sign_in_errors (void)
+{
+  g_autoptr(GError) no_token = g_error_new_literal (SK_OAUTH2_ERROR,
+                                                    SK_OAUTH2_ERROR_SIGN_IN_REQUIRED, "");
+  g_autoptr(GError) not_configured = g_error_new_literal (SK_OAUTH2_ERROR,
+                                                          SK_OAUTH2_ERROR_NOT_CONFIGURED,
+                                                          "Put the client ID into x.conf.");
+  g_autoptr(GError) cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "x");
+  g_autoptr(SkDiagnosis) none = sk_diagnose_sign_in_error (no_token);
+  g_autoptr(SkDiagnosis) setup = sk_diagnose_sign_in_error (not_configured);
+  g_autoptr(SkDiagnosis) stopped = sk_diagnose_sign_in_error (cancelled);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sign_in_cases); i++)
+    {
+      g_autoptr(SkDiagnosis) diagnosis = diagnose_sign_in_case (&sign_in_cases[i]);
+
+      if (diagnosis->code != sign_in_cases[i].code)
+        g_error ("%s: got %s, expected %s", sign_in_cases[i].what,
+                 sk_diagnosis_code_to_string (diagnosis->code),
+                 sk_diagnosis_code_to_string (sign_in_cases[i].code));
+      g_assert_nonnull (strstr (diagnosis->message, sign_in_cases[i].description));
+      g_assert_cmpint (diagnosis->guide_step, ==, 0);
+    }
+
+  g_assert_cmpint (none->code, ==, SK_DIAGNOSIS_SIGN_IN_REQUIRED);
+  g_assert_cmpstr (none->message, ==, sk_diagnosis_code_message (SK_DIAGNOSIS_SIGN_IN_REQUIRED));
+  g_assert_cmpint (setup->code, ==, SK_DIAGNOSIS_OAUTH_NOT_CONFIGURED);
+  g_assert_cmpstr (setup->message, ==, "Put the client ID into x.conf.");
+  g_assert_cmpint (stopped->code, ==, SK_DIAGNOSIS_CANCELLED);
 }
 
 /* Where one code covers several situations, each has its own sentence. */
@@ -668,6 +794,7 @@ main (int   argc,
 
   g_test_add_func ("/sk/diagnosis/codes", test_codes);
   g_test_add_func ("/sk/diagnosis/mapping", test_mapping);
+  g_test_add_func ("/sk/diagnosis/sign-in-errors", test_sign_in_errors);
   g_test_add_func ("/sk/diagnosis/precise-sentences", test_precise_sentences);
   g_test_add_func ("/sk/diagnosis/google-hosts", test_google_hosts);
   g_test_add_func ("/sk/diagnosis/google-replies", test_google_replies);

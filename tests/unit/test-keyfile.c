@@ -398,9 +398,15 @@ test_bad_values (void)
     { "incoming-security=tls", "incoming-security: “tls” is not one of ssl, starttls, none" },
     { "outgoing-security=SSL", "outgoing-security: “SSL” is not one of ssl, starttls, none" },
     { "incoming-auth=xoauth2",
-      "incoming-auth: “xoauth2” is not one of auto, plain, login, cram-md5, digest-md5, ntlm" },
+      "incoming-auth: “xoauth2” is not one of auto, plain, login, cram-md5, digest-md5, ntlm, "
+      "oauth2" },
     { "outgoing-auth-method=gssapi",
-      "outgoing-auth-method: “gssapi” is not one of auto, plain, login, cram-md5, digest-md5, ntlm" },
+      "outgoing-auth-method: “gssapi” is not one of auto, plain, login, cram-md5, digest-md5, "
+      "ntlm, oauth2" },
+    { "oauth2-provider=Microsoft",
+      "oauth2-provider: “Microsoft” is not a provider name (lower-case letters, digits and "
+      "dashes)" },
+    { "oauth2-provider=../google", "oauth2-provider: …" },
     { "sign=yes", "sign: “yes” is not true or false" },
     { "inactive=2", "inactive: “2” is not true or false" },
     { "incoming-plain-confirmed=on", "incoming-plain-confirmed: “on” is not true or false" },
@@ -585,6 +591,9 @@ test_import_errors (void)
     { "full-name=Firma\\nBcc: x@example.com", "full-name" },
     { "incoming-port=abc", "incoming-port" },
     { "password=abc", "password" },
+    { "incoming-auth=oauth2", "oauth2-provider" },
+    { "incoming-auth=oauth2\noauth2-provider=no-such-provider", "oauth2-provider" },
+    { "outgoing-auth-method=oauth2\noauth2-provider=", "oauth2-provider" },
     /* Two problems: the one met first on the tabs is named. */
     { "email=x\noutgoing-host=", "email" },
   };
@@ -624,6 +633,69 @@ test_import_errors (void)
     g_assert_no_error (error);
     g_assert_nonnull (imported);
     g_assert_finalize_object (g_steal_pointer (&imported));
+  }
+}
+
+/* A Microsoft 365 account signing in with the provider on both servers:
+ * the key file names the method and the provider, and holds no token. */
+static void
+test_oauth2 (void)
+{
+  g_autoptr(SkAccount) account = NULL;
+  g_autoptr(SkAccount) read = NULL;
+  g_autoptr(SkServer) incoming = NULL;
+  g_autoptr(SkServer) outgoing = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *exported = NULL;
+  g_autofree char *path = NULL;
+
+  path = test_write_file ("m365.conf",
+                          "[Account]\n"
+                          "name=Biuro\n"
+                          "email=biuro@firma.onmicrosoft.com\n"
+                          "incoming-host=outlook.office365.com\n"
+                          "incoming-auth=oauth2\n"
+                          "username=biuro@firma.onmicrosoft.com\n"
+                          "outgoing-host=smtp.office365.com\n"
+                          "outgoing-port=587\n"
+                          "outgoing-security=starttls\n"
+                          "outgoing-auth-method=oauth2\n"
+                          "oauth2-provider=microsoft\n");
+  account = sk_account_import_file (path, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (sk_account_get_incoming_auth_method (account), ==, SK_AUTH_METHOD_OAUTH2);
+  g_assert_cmpint (sk_account_get_outgoing_auth_method (account), ==, SK_AUTH_METHOD_OAUTH2);
+  g_assert_cmpstr (sk_account_get_oauth2_provider (account), ==, "microsoft");
+  g_assert_true (sk_account_uses_oauth2 (account));
+  /* No password is asked for: the sign-in's token takes its place. */
+  g_assert_cmpint (sk_account_find_missing_password (account, SK_TEST_MODE_LOGIN), ==, SK_N_FIELDS);
+  g_assert_cmpint (sk_account_find_missing_password (account, SK_TEST_MODE_SEND), ==, SK_N_FIELDS);
+
+  incoming = sk_account_dup_server (account, SK_TEST_SIDE_INCOMING);
+  outgoing = sk_account_dup_server (account, SK_TEST_SIDE_OUTGOING);
+  g_assert_cmpstr (incoming->oauth2_provider, ==, "microsoft");
+  g_assert_cmpstr (outgoing->oauth2_provider, ==, "microsoft");
+  g_assert_cmpstr (incoming->username, ==, "biuro@firma.onmicrosoft.com");
+  g_assert_cmpstr (incoming->password, ==, "");
+
+  /* Storage and export keep all of it. */
+  read = through_text (account, "Account 1", &text);
+  g_assert_nonnull (strstr (text, "\nincoming-auth=oauth2\n"));
+  g_assert_nonnull (strstr (text, "\noutgoing-auth-method=oauth2\n"));
+  g_assert_nonnull (strstr (text, "\noauth2-provider=microsoft\n"));
+  g_assert_true (sk_account_equal (read, account));
+
+  exported = sk_account_export (account);
+  g_assert_nonnull (strstr (exported, "\noauth2-provider=microsoft\n"));
+
+  /* A password left in the field is not a problem, not even a broken one. */
+  sk_account_set_password (account, "line\nbreak");
+  {
+    g_autoptr(GPtrArray) problems = sk_account_validate (account, NULL);
+
+    g_assert_cmpuint (problems->len, ==, 0);
   }
 }
 
@@ -672,6 +744,7 @@ main (int   argc,
   g_test_add_func ("/sk/keyfile/good-values", test_good_values);
   g_test_add_func ("/sk/keyfile/certificates", test_certificates);
   g_test_add_func ("/sk/keyfile/import-errors", test_import_errors);
+  g_test_add_func ("/sk/keyfile/oauth2", test_oauth2);
   g_test_add_func ("/sk/keyfile/import-bad-files", test_import_bad_files);
 
   return g_test_run ();

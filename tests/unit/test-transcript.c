@@ -235,6 +235,72 @@ test_smtp (void)
   assert_lines (transcript, expected);
 }
 
+/* An XOAUTH2 login: the access token stands where the password does, its
+ * SASL response is hidden wherever it goes, and a refusal's JSON (the
+ * server's, no secret) is shown decoded and its status kept for the
+ * diagnosis.  The refusals are Dovecot's, word for word. */
+#define TOKEN "ya29.a0AfB_byC-token-for-the-test_Q"
+
+static void
+test_xoauth2 (void)
+{
+  g_autoptr(SkTranscript) imap = sk_transcript_new (SK_PROTOCOL_IMAP, USER, TOKEN);
+  g_autoptr(SkTranscript) smtp = sk_transcript_new (SK_PROTOCOL_SMTP, USER, TOKEN);
+  const char response[] = "user=" USER "\1auth=Bearer " TOKEN "\1\1";
+  g_autofree char *b64_response = base64 (response, sizeof response - 1);
+  g_autofree char *command = g_strdup_printf ("A002 AUTHENTICATE XOAUTH2 %s\r\n", b64_response);
+  g_autofree char *note = g_strdup_printf ("sending %s\n", b64_response);
+  g_autofree char *smtp_response = g_strdup_printf ("%s\r\n", b64_response);
+  g_autofree char *imap_text = NULL;
+  g_autofree char *smtp_text = NULL;
+  const char * const imap_expected[] = {
+    "> A002 AUTHENTICATE XOAUTH2 ********",
+    "* sending ********",
+    "< + {\"status\":\"401\",\"schemes\":\"bearer\",\"scope\":\"mail\"}",
+    "< A002 NO [AUTHENTICATIONFAILED] Authentication failed.",
+    NULL
+  };
+  const char * const smtp_expected[] = {
+    "> AUTH XOAUTH2",
+    "< 334 ",
+    "> ********",
+    "< 334 {\"status\":\"invalid_token\"}",
+    NULL
+  };
+
+  sk_transcript_set_secure (imap);
+  feed (imap, SK_LINE_CLIENT, command);
+  feed (imap, SK_LINE_NOTE, note);
+  feed (imap, SK_LINE_SERVER, "+ eyJzdGF0dXMiOiI0MDEiLCJzY2hlbWVzIjoiYmVhcmVyIiwic2NvcGUiOiJtYWlsIn0=\r\n");
+  g_assert_cmpstr (sk_transcript_get_token_refusal (imap), ==, "401");
+  feed (imap, SK_LINE_SERVER, "A002 NO [AUTHENTICATIONFAILED] Authentication failed.\r\n");
+  g_assert_false (sk_transcript_get_exchange (imap)->logged_in);
+  assert_lines (imap, imap_expected);
+
+  sk_transcript_set_secure (smtp);
+  feed (smtp, SK_LINE_CLIENT, "AUTH XOAUTH2\r\n");
+  feed (smtp, SK_LINE_SERVER, "334 \r\n");
+  g_assert_null (sk_transcript_get_token_refusal (smtp));
+  feed (smtp, SK_LINE_CLIENT, smtp_response);
+  feed (smtp, SK_LINE_SERVER, "334 eyJzdGF0dXMiOiJpbnZhbGlkX3Rva2VuIn0=\r\n");
+  g_assert_cmpstr (sk_transcript_get_token_refusal (smtp), ==, "invalid_token");
+  assert_lines (smtp, smtp_expected);
+
+  imap_text = sk_transcript_to_string (imap);
+  smtp_text = sk_transcript_to_string (smtp);
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *text = i == 0 ? imap_text : smtp_text;
+
+      g_assert_null (strstr (text, TOKEN));
+      g_assert_null (strstr (text, b64_response));
+    }
+
+  /* A new connection forgets the last one's refusal. */
+  sk_transcript_begin_connection (imap);
+  g_assert_null (sk_transcript_get_token_refusal (imap));
+}
+
 /* What a server says around a refused login stays one reply: the
  * diagnosis reads Google's sign-in address in the untagged IMAP line, and
  * its words across the lines of an SMTP reply. */
@@ -408,6 +474,7 @@ main (int   argc,
   g_test_add_func ("/sk/transcript/imap-authenticate", test_imap_authenticate);
   g_test_add_func ("/sk/transcript/pop3", test_pop3);
   g_test_add_func ("/sk/transcript/smtp", test_smtp);
+  g_test_add_func ("/sk/transcript/xoauth2", test_xoauth2);
   g_test_add_func ("/sk/transcript/reply-lines", test_reply_lines);
   g_test_add_func ("/sk/transcript/password-anywhere", test_password_anywhere);
   g_test_add_func ("/sk/transcript/before-tls", test_before_tls);
