@@ -23,6 +23,9 @@ packages=(
   fonts-dejavu-core adwaita-icon-theme librsvg2-common imagemagick
   # real mail servers for the integration tests
   dovecot-imapd dovecot-pop3d dovecot-submissiond python3-aiosmtpd
+  # the fuzz targets (libFuzzer and the sanitizer runtimes of clang) and
+  # readable sanitizer stacks
+  clang libclang-rt-14-dev llvm
 )
 
 missing=()

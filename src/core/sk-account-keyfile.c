@@ -707,6 +707,18 @@ read_certificates (GKeyFile    *key_file,
   return TRUE;
 }
 
+/* GKeyFile drops one CR before the LF that ends a line: a value read from
+ * a line ending in CR CR LF keeps the other CR, which the next read would
+ * drop.  Both belong to the line ending, so a kept value has none. */
+static void
+strip_trailing_cr (char *value)
+{
+  gsize length = strlen (value);
+
+  while (length > 0 && value[length - 1] == '\r')
+    value[--length] = '\0';
+}
+
 static void
 keep_unknown_keys (GKeyFile   *key_file,
                    const char *group,
@@ -723,6 +735,7 @@ keep_unknown_keys (GKeyFile   *key_file,
         continue;
 
       value = g_key_file_get_value (key_file, group, keys[i], NULL);
+      strip_trailing_cr (value);
       g_key_file_set_value (unknown, SK_EXPORT_GROUP, keys[i], value);
     }
 }

@@ -580,7 +580,8 @@ diagnose (const SkDiagnosisInput *input)
 /* The button that goes with web-login-required opens this address in the
  * person's browser: it must be Google's own sign-in page, whatever else a
  * reply (from any server) holds, lookalike names included. */
-#define SIGN_IN_PAGE "https://accounts.google.com"
+#define SIGN_IN_HOST "accounts.google.com"
+#define SIGN_IN_PAGE "https://" SIGN_IN_HOST
 
 static gboolean
 is_sign_in_page (const char *address)
@@ -602,7 +603,7 @@ is_sign_in_page (const char *address)
   host = g_uri_get_host (uri);
   return g_strcmp0 (g_uri_get_scheme (uri), "https") == 0
          && g_uri_get_userinfo (uri) == NULL
-         && host != NULL && g_ascii_strcasecmp (host, SIGN_IN_PAGE + strlen ("https://")) == 0
+         && host != NULL && g_ascii_strcasecmp (host, SIGN_IN_HOST) == 0
          && (g_uri_get_port (uri) == -1 || g_uri_get_port (uri) == 443);
 }
 

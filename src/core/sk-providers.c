@@ -165,9 +165,9 @@ parse_domains (SkProvider *provider,
 
   for (guint i = 0; provider->domains[i] != NULL; i++)
     {
-      char *lower = g_ascii_strdown (provider->domains[i], -1);
+      char *lower = g_utf8_strdown (provider->domains[i], -1);
 
-      /* Compared with the lower-case domain of an address. */
+      /* Compared with the domain of an address, lower-cased the same way. */
       g_free (provider->domains[i]);
       provider->domains[i] = lower;
       if (!sk_hostname_is_valid (lower))
@@ -306,25 +306,20 @@ parse_provider (GKeyFile   *key_file,
   return g_steal_pointer (&provider);
 }
 
-static gpointer
-load_providers (gpointer data)
+GPtrArray *
+sk_providers_parse (GBytes  *bytes,
+                    GError **error)
 {
-  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GKeyFile) key_file = g_key_file_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) providers = NULL;
   g_auto(GStrv) groups = NULL;
-  GPtrArray *providers = g_ptr_array_new ();
 
-  sk_core_ensure_resources ();
+  g_return_val_if_fail (bytes != NULL, NULL);
 
-  bytes = g_resources_lookup_data (PROVIDERS_PATH, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
-  if (bytes == NULL
-      || !g_key_file_load_from_bytes (key_file, bytes, G_KEY_FILE_NONE, &error))
-    {
-      g_warning ("providers.conf: %s", error->message);
-      return providers;
-    }
+  if (!g_key_file_load_from_bytes (key_file, bytes, G_KEY_FILE_NONE, error))
+    return NULL;
 
+  providers = g_ptr_array_new_with_free_func ((GDestroyNotify) provider_free);
   groups = g_key_file_get_groups (key_file, NULL);
   for (guint i = 0; groups[i] != NULL; i++)
     {
@@ -332,6 +327,27 @@ load_providers (gpointer data)
 
       if (provider != NULL)
         g_ptr_array_add (providers, provider);
+    }
+
+  return g_steal_pointer (&providers);
+}
+
+static gpointer
+load_providers (gpointer data)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *providers = NULL;
+
+  sk_core_ensure_resources ();
+
+  bytes = g_resources_lookup_data (PROVIDERS_PATH, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  if (bytes != NULL)
+    providers = sk_providers_parse (bytes, &error);
+  if (providers == NULL)
+    {
+      g_warning ("providers.conf: %s", error->message);
+      providers = g_ptr_array_new_with_free_func ((GDestroyNotify) provider_free);
     }
 
   return providers;
@@ -353,7 +369,7 @@ sk_provider_find_for_domain (const char *domain)
 
   g_return_val_if_fail (domain != NULL, NULL);
 
-  lower = g_ascii_strdown (domain, -1);
+  lower = g_utf8_strdown (domain, -1);
   for (guint i = 0; i < providers->len; i++)
     {
       const SkProvider *provider = g_ptr_array_index (providers, i);

@@ -17,6 +17,12 @@ typedef struct _SkProvider SkProvider;
 
 /* The whole table, in file order (of const SkProvider *).  Loaded once. */
 GPtrArray          *sk_providers_get                (void);
+/* Every well-formed entry of a table in providers.conf's format (a bad
+ * entry is reported with g_warning and left out), or NULL with an error
+ * when the bytes are no key file at all.  For the table's tests.
+ * (transfer full) */
+GPtrArray          *sk_providers_parse              (GBytes     *bytes,
+                                                     GError    **error);
 
 /* The entry serving this address domain (ASCII, any case), or NULL. */
 const SkProvider   *sk_provider_find_for_domain     (const char        *domain);

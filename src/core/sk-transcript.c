@@ -32,6 +32,10 @@ struct _SkTranscript
 
   /* An unfinished line per source, unredacted until it ends: wiped. */
   GString    *partial[3];
+  /* The line was cut at MAX_PARTIAL: its rest, up to the next LF, is
+   * dropped, as it could start with the tail of a password that only the
+   * whole line's command would have hidden. */
+  gboolean    skipping[3];
 
   GString    *head;
   guint       n_head_lines;
@@ -159,7 +163,10 @@ sk_transcript_begin_connection (SkTranscript *self)
   g_return_if_fail (self != NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (self->partial); i++)
-    wipe_string (self->partial[i]);
+    {
+      wipe_string (self->partial[i]);
+      self->skipping[i] = FALSE;
+    }
 
   memset (&self->exchange, 0, sizeof self->exchange);
   self->secure = FALSE;
@@ -708,6 +715,12 @@ sk_transcript_feed (SkTranscript *self,
   partial = self->partial[source];
   for (gsize i = 0; i < length; i++)
     {
+      if (self->skipping[source])
+        {
+          self->skipping[source] = data[i] != '\n';
+          continue;
+        }
+
       if (data[i] == '\n' || partial->len >= MAX_PARTIAL)
         {
           /* Lines end in CRLF on the wire; libcurl's notes in LF alone. */
@@ -717,8 +730,8 @@ sk_transcript_feed (SkTranscript *self,
           add_line (self, source, partial->str);
           wipe_string (partial);
 
-          if (data[i] == '\n')
-            continue;
+          self->skipping[source] = data[i] != '\n';
+          continue;
         }
 
       g_string_append_c (partial, data[i]);

@@ -378,8 +378,6 @@ static void
 test_time_limit (Fixture       *fixture,
                  gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SkDetection) detection = NULL;
   Outcome outcome = { 0 };
   gint64 start;
   double called;

@@ -326,6 +326,41 @@ test_unknown_keys (void)
   g_assert_finalize_object (g_steal_pointer (&read));
 }
 
+/* A line ending in CR CR LF: the export must not change on a second pass. */
+static void
+test_unknown_key_cr (void)
+{
+  g_autoptr(GKeyFile) key_file = key_file_from_data (MINIMAL
+                                                     "x-note=v\r\r\n"
+                                                     "x-more=w \r\r\r\n");
+  g_autoptr(GKeyFile) again = NULL;
+  g_autoptr(SkAccount) read = NULL;
+  g_autoptr(SkAccount) reread = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *note = NULL;
+  g_autofree char *more = NULL;
+
+  read = sk_account_from_key_file (key_file, "Account", NULL, &error);
+  g_assert_no_error (error);
+  first = sk_account_export (read);
+
+  again = key_file_from_data (first);
+  reread = sk_account_from_key_file (again, SK_EXPORT_GROUP, NULL, &error);
+  g_assert_no_error (error);
+  second = sk_account_export (reread);
+  g_assert_cmpstr (first, ==, second);
+
+  note = g_key_file_get_value (again, SK_EXPORT_GROUP, "x-note", NULL);
+  more = g_key_file_get_value (again, SK_EXPORT_GROUP, "x-more", NULL);
+  g_assert_cmpstr (note, ==, "v");
+  g_assert_cmpstr (more, ==, "w ");
+
+  g_assert_finalize_object (g_steal_pointer (&read));
+  g_assert_finalize_object (g_steal_pointer (&reread));
+}
+
 static void
 test_certificates (void)
 {
@@ -740,6 +775,7 @@ main (int   argc,
   g_test_add_func ("/sk/keyfile/missing-required", test_missing_required);
   g_test_add_func ("/sk/keyfile/no-group", test_no_group);
   g_test_add_func ("/sk/keyfile/unknown-keys", test_unknown_keys);
+  g_test_add_func ("/sk/keyfile/unknown-key-cr", test_unknown_key_cr);
   g_test_add_func ("/sk/keyfile/bad-values", test_bad_values);
   g_test_add_func ("/sk/keyfile/good-values", test_good_values);
   g_test_add_func ("/sk/keyfile/certificates", test_certificates);

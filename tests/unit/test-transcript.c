@@ -464,6 +464,38 @@ test_bounded (void)
   g_assert_nonnull (strstr (text, "lines left out"));
 }
 
+/* A line is cut at 64 KiB; a password straddling the cut must not come
+ * back as the start of a new line (a 64 KiB user name puts it there). */
+static void
+test_cut_line (void)
+{
+  const gsize cut = 64 * 1024;
+  const gsize prefix = strlen ("A001 LOGIN ");
+
+  for (gsize into = 1; into < strlen (PASSWORD); into++)
+    {
+      gsize user_length = cut - prefix - 1 - into;
+      g_autofree char *user = g_strnfill (user_length, 'u');
+      g_autofree char *login = g_strdup_printf ("A001 LOGIN %s %s\r\n", user, PASSWORD);
+      g_autoptr(SkTranscript) transcript = sk_transcript_new (SK_PROTOCOL_IMAP, user, PASSWORD);
+      g_autofree char *text = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      feed (transcript, SK_LINE_CLIENT, login);
+      feed (transcript, SK_LINE_SERVER, "A001 NO [AUTHENTICATIONFAILED] Invalid\r\n");
+
+      text = sk_transcript_to_string (transcript);
+      assert_password_free (text);
+      g_assert_null (strstr (text, &PASSWORD[into]));
+      lines = g_strsplit (text, "\n", -1);
+      g_assert_cmpuint (g_strv_length (lines), ==, 3);
+      g_assert_true (g_str_has_prefix (lines[0], "> A001 LOGIN uuu"));
+      g_assert_cmpstr (lines[1], ==, "< A001 NO [AUTHENTICATIONFAILED] Invalid");
+      g_assert_cmpstr (lines[2], ==, "");
+      g_assert_true (sk_transcript_get_exchange (transcript)->login_attempted);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -481,6 +513,7 @@ main (int   argc,
   g_test_add_func ("/sk/transcript/exchange", test_exchange);
   g_test_add_func ("/sk/transcript/printable", test_printable);
   g_test_add_func ("/sk/transcript/bounded", test_bounded);
+  g_test_add_func ("/sk/transcript/cut-line", test_cut_line);
 
   return g_test_run ();
 }
