@@ -108,14 +108,17 @@ is_atext (char c)
 }
 
 /* A display name: as it is when it is plain words, quoted when it holds
- * punctuation ("Firma Sp. z o.o."), encoded when it is not ASCII. */
+ * punctuation ("Firma Sp. z o.o."), encoded when it is not ASCII or too
+ * long for one line. */
 static void
 append_phrase (GString    *out,
                const char *name)
 {
   gboolean plain = TRUE;
 
-  if (needs_encoding (name))
+  /* Encoded words fold; a quoted string would run past the line's limit
+   * (reliability review N1: a 1000-letter name). */
+  if (needs_encoding (name) || line_length (out) + strlen (name) + 2 > HEADER_LINE_LENGTH)
     {
       append_encoded_words (out, name);
       return;
