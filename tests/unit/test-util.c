@@ -200,3 +200,15 @@ test_take_mode (int   *argc,
 
   return mode;
 }
+
+gint64
+test_time_scale (void)
+{
+  const char *scale = g_getenv ("SKRZYNKA_TEST_TIME_SCALE");
+  guint64 value = 1;
+
+  if (scale != NULL)
+    g_ascii_string_to_unsigned (scale, 10, 1, 100, &value, NULL);
+
+  return (gint64) value;
+}

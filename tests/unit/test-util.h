@@ -58,4 +58,9 @@ typedef enum
 Mode       test_take_mode            (int        *argc,
                                       char      **argv);
 
+/* How many times longer than on a plain build a timing check may take:
+ * SKRZYNKA_TEST_TIME_SCALE (1 to 100; build-aux/test.sh sets it for the
+ * sanitizer build), 1 when unset. */
+gint64     test_time_scale           (void);
+
 G_END_DECLS
