@@ -182,22 +182,6 @@ debug_cb (CURL          *easy,
   return 0;
 }
 
-static const char *
-scheme (SkProtocol protocol,
-        gboolean   implicit_tls)
-{
-  switch (protocol)
-    {
-    case SK_PROTOCOL_IMAP:
-      return implicit_tls ? "imaps" : "imap";
-    case SK_PROTOCOL_POP3:
-      return implicit_tls ? "pop3s" : "pop3";
-    case SK_PROTOCOL_SMTP:
-    default:
-      return implicit_tls ? "smtps" : "smtp";
-    }
-}
-
 static CURL *
 make_handle (Guess *guess,
              Probe *probe)
@@ -209,7 +193,7 @@ make_handle (Guess *guess,
   if (easy == NULL)
     g_error ("libcurl cannot create a handle: out of memory");
 
-  url = g_strdup_printf ("%s://%s:%u", scheme (probe->record.protocol, probe->implicit_tls),
+  url = g_strdup_printf ("%s://%s:%u", sk_protocol_url_scheme (probe->record.protocol, probe->implicit_tls),
                          probe->record.host, probe->record.port);
   curl_easy_setopt (easy, CURLOPT_URL, url);
   curl_easy_setopt (easy, CURLOPT_PROTOCOLS_STR, "imap,imaps,pop3,pop3s,smtp,smtps");
@@ -396,7 +380,7 @@ finish_probe (Guess    *guess,
   probe->record.seconds = (g_get_monotonic_time () - probe->started) / (double) G_USEC_PER_SEC;
   probe->record.outcome = outcome_of (code);
 
-  g_debug ("Guess %s://%s:%u: %s", scheme (probe->record.protocol, probe->implicit_tls),
+  g_debug ("Guess %s://%s:%u: %s", sk_protocol_url_scheme (probe->record.protocol, probe->implicit_tls),
            probe->record.host, probe->record.port, curl_easy_strerror (code));
 
   if (code == CURLE_OK && !probe->implicit_tls && !probe->starttls_sent)
@@ -422,11 +406,12 @@ finish_probe (Guess    *guess,
   g_clear_pointer (&probe->easy, curl_easy_cleanup);
 }
 
-/* TRUE when the best server of side is known: nothing still running could
- * give a better one. */
+/* TRUE when the best server of protocol is known: nothing still running
+ * could give a better one.  Incoming decides IMAP and POP3 apart, so that
+ * the other protocol is offered too (as Thunderbird keeps one). */
 static gboolean
-side_decided (Guess      *guess,
-              SkTestSide  side)
+protocol_decided (Guess      *guess,
+                  SkProtocol  protocol)
 {
   guint best = G_MAXUINT;
 
@@ -434,7 +419,8 @@ side_decided (Guess      *guess,
     {
       Probe *probe = g_ptr_array_index (guess->probes, i);
 
-      if (probe->side == side && probe->done && probe->record.outcome == SK_PROBE_FOUND)
+      if (probe->record.protocol == protocol && probe->done
+          && probe->record.outcome == SK_PROBE_FOUND)
         best = MIN (best, probe->key);
     }
 
@@ -442,7 +428,7 @@ side_decided (Guess      *guess,
     {
       Probe *probe = g_ptr_array_index (guess->probes, i);
 
-      if (probe->side == side && !probe->done && probe->key < best)
+      if (probe->record.protocol == protocol && !probe->done && probe->key < best)
         return FALSE;
     }
 
@@ -479,7 +465,8 @@ run_probes (Guess        *guess,
           finish_probe (guess, probe, message->data.result);
         }
 
-      if (side_decided (guess, SK_TEST_SIDE_INCOMING) && side_decided (guess, SK_TEST_SIDE_OUTGOING))
+      if (protocol_decided (guess, SK_PROTOCOL_IMAP) && protocol_decided (guess, SK_PROTOCOL_POP3)
+          && protocol_decided (guess, SK_PROTOCOL_SMTP))
         break;
 
       curl_multi_poll (guess->multi, have_cancel_fd ? &extra : NULL, have_cancel_fd ? 1 : 0,
