@@ -181,6 +181,21 @@ sk_protocol_to_string (SkProtocol protocol)
   return protocol_names[protocol];
 }
 
+const char *
+sk_protocol_url_scheme (SkProtocol protocol,
+                        gboolean   implicit_tls)
+{
+  static const char * const schemes[][2] = {
+    [SK_PROTOCOL_IMAP] = { "imap", "imaps" },
+    [SK_PROTOCOL_POP3] = { "pop3", "pop3s" },
+    [SK_PROTOCOL_SMTP] = { "smtp", "smtps" },
+  };
+
+  g_return_val_if_fail (protocol < G_N_ELEMENTS (schemes), NULL);
+
+  return schemes[protocol][implicit_tls ? 1 : 0];
+}
+
 gboolean
 sk_protocol_from_string (const char *str,
                          SkProtocol *protocol)

@@ -93,6 +93,9 @@ guint        sk_protocol_standard_port (SkProtocol      protocol,
 const char  *sk_protocol_to_string     (SkProtocol      protocol);
 gboolean     sk_protocol_from_string   (const char     *str,
                                         SkProtocol     *protocol);
+/* libcurl's URL scheme: "imaps" for IMAP with TLS from the start. */
+const char  *sk_protocol_url_scheme    (SkProtocol      protocol,
+                                        gboolean        implicit_tls);
 const char  *sk_security_to_string     (SkSecurity      security);
 gboolean     sk_security_from_string   (const char     *str,
                                         SkSecurity     *security);

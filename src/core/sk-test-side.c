@@ -549,24 +549,6 @@ read_cb (char   *buffer,
 /* One connection */
 
 static const char *
-url_scheme (SkSideJob *job)
-{
-  gboolean ssl = job->server->security == SK_SECURITY_SSL;
-
-  switch (job->server->protocol)
-    {
-    case SK_PROTOCOL_IMAP:
-      return ssl ? "imaps" : "imap";
-    case SK_PROTOCOL_POP3:
-      return ssl ? "pop3s" : "pop3";
-    case SK_PROTOCOL_SMTP:
-      return ssl ? "smtps" : "smtp";
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static const char *
 login_options (SkAuthMethod method)
 {
   switch (method)
@@ -605,9 +587,9 @@ make_handle (SkSideJob *job,
     return NULL;
 
   if (strchr (job->ascii_host, ':') != NULL)
-    url = g_strdup_printf ("%s://[%s]:%u", url_scheme (job), job->ascii_host, job->server->port);
+    url = g_strdup_printf ("%s://[%s]:%u", sk_protocol_url_scheme (job->server->protocol, job->server->security == SK_SECURITY_SSL), job->ascii_host, job->server->port);
   else
-    url = g_strdup_printf ("%s://%s:%u", url_scheme (job), job->ascii_host, job->server->port);
+    url = g_strdup_printf ("%s://%s:%u", sk_protocol_url_scheme (job->server->protocol, job->server->security == SK_SECURITY_SSL), job->ascii_host, job->server->port);
 
   curl_easy_setopt (easy, CURLOPT_URL, url);
   curl_easy_setopt (easy, CURLOPT_PROTOCOLS_STR, "imap,imaps,pop3,pop3s,smtp,smtps");
