@@ -20,7 +20,8 @@ static void
 collect_labels (GtkWidget *widget,
                 GPtrArray *texts)
 {
-  if (!gtk_widget_get_visible (widget))
+  /* A stack shows one child and keeps the others visible but unmapped. */
+  if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget))
     return;
 
   if (GTK_IS_LABEL (widget) && gtk_label_get_text (GTK_LABEL (widget))[0] != '\0')
