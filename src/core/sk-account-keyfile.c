@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "sk-account-keyfile.h"
 #include "sk-oauth2-provider.h"
@@ -805,6 +806,54 @@ sk_account_export (SkAccount *account)
   return g_key_file_to_data (key_file, NULL, NULL);
 }
 
+/* An exported account takes a few kilobytes.  Whatever a file holds
+ * beyond the known keys is kept with the account and read again at every
+ * start, so a far larger file is refused rather than carried along. */
+#define MAX_IMPORT_SIZE (1024 * 1024)
+
+/* GKeyFile ends a value at a NUL byte and silently drops the rest of the
+ * line: "name=Kadry\0Płace" would come in as "Kadry".  Such a file is not
+ * the text it claims to be, so it is refused whole. */
+static GKeyFile *
+load_import_file (const char  *path,
+                  GError     **error)
+{
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+  g_autoptr(GMappedFile) mapped = NULL;
+  const char *contents;
+  gsize length;
+
+  mapped = g_mapped_file_new (path, FALSE, error);
+  if (mapped == NULL)
+    return NULL;
+
+  contents = g_mapped_file_get_contents (mapped);
+  length = g_mapped_file_get_length (mapped);
+  if (length > MAX_IMPORT_SIZE)
+    {
+      g_autofree char *size = g_format_size (length);
+
+      /* TRANSLATORS: %s is the file's size, "10.5 MB" */
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE,
+                   _("The file is %s, far more than an account’s settings take: it is not "
+                     "an exported account."), size);
+      return NULL;
+    }
+  if (length > 0 && memchr (contents, '\0', length) != NULL)
+    {
+      g_set_error_literal (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE,
+                           _("The file holds a NUL byte, which no text file has: it is not "
+                             "an exported account."));
+      return NULL;
+    }
+
+  if (!g_key_file_load_from_data (key_file, length > 0 ? contents : "", length,
+                                  G_KEY_FILE_NONE, error))
+    return NULL;
+
+  return g_steal_pointer (&key_file);
+}
+
 SkAccount *
 sk_account_import_file (const char          *path,
                         const char * const  *taken_names,
@@ -817,8 +866,8 @@ sk_account_import_file (const char          *path,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  key_file = g_key_file_new ();
-  if (!g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, error))
+  key_file = load_import_file (path, error);
+  if (key_file == NULL)
     return NULL;
 
   account = sk_account_from_key_file (key_file, SK_EXPORT_GROUP, NULL, error);

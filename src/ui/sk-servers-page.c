@@ -79,7 +79,16 @@ struct _SkServersPage
   /* The fields folded under Advanced that had a problem at the last
    * validation, one bit per SkField. */
   guint              advanced_problems;
+
+  /* Characters in the last paste refused as too long for a password, or 0. */
+  glong              refused_paste;
 };
+
+/* No one types or pastes a password this long on purpose: it is the wrong
+ * thing from the clipboard (a letter, a key file).  Taking it in would
+ * lay out a field of tens of thousands of characters in one go, and GTK
+ * keeps only the first 65 535 of them anyway. */
+#define MAX_PASSWORD_CHARS 1024
 
 G_STATIC_ASSERT (SK_N_FIELDS <= 32);
 
@@ -244,9 +253,20 @@ static void
 update_password_hint (SkServersPage *self)
 {
   const char *password = self->account != NULL ? sk_account_get_password (self->account) : NULL;
+  g_autofree char *refused = NULL;
   const char *hint = NULL;
 
-  if (is_google (self) && password != NULL && password[0] != '\0')
+  if (self->refused_paste > 0)
+    {
+      refused = g_strdup_printf (ngettext ("What you pasted is %ld character long, too long for a "
+                                           "password, and was left out. Check what you copied.",
+                                           "What you pasted is %ld characters long, too long for a "
+                                           "password, and was left out. Check what you copied.",
+                                           self->refused_paste),
+                                 self->refused_paste);
+      hint = refused;
+    }
+  else if (is_google (self) && password != NULL && password[0] != '\0')
     {
       char *normalized = sk_app_password_normalize (password);
       gboolean letters_only = TRUE;
@@ -265,6 +285,13 @@ update_password_hint (SkServersPage *self)
 
   gtk_label_set_text (self->password_hint_label, hint != NULL ? hint : "");
   gtk_widget_set_visible (self->password_hint, hint != NULL);
+}
+
+static void
+password_changed (SkServersPage *self)
+{
+  self->refused_paste = 0;
+  update_password_hint (self);
 }
 
 static void
@@ -299,6 +326,15 @@ password_insert_text (SkServersPage *self,
 {
   char *inserted;
   char *normalized;
+  glong n_chars = g_utf8_strlen (text, length);
+
+  if (n_chars + g_utf8_strlen (gtk_editable_get_text (editable), -1) > MAX_PASSWORD_CHARS)
+    {
+      g_signal_stop_emission_by_name (editable, "insert-text");
+      self->refused_paste = n_chars;
+      update_password_hint (self);
+      return;
+    }
 
   if (!is_google (self))
     return;
@@ -510,7 +546,7 @@ sk_servers_page_set_account (SkAccountPage *page,
   g_signal_connect_object (account, "notify::outgoing-host",
                            G_CALLBACK (server_edited), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (account, "notify::password",
-                           G_CALLBACK (update_password_hint), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (password_changed), self, G_CONNECT_SWAPPED);
 
   update_dependents (self);
   update_google (self);

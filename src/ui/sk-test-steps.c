@@ -16,6 +16,7 @@
 
 typedef struct
 {
+  GtkStack   *sign;
   GtkImage   *icon;
   GtkSpinner *spinner;
   GtkLabel   *mark;
@@ -52,9 +53,14 @@ get_title (SkTestSteps *self,
   return side == SK_TEST_SIDE_INCOMING ? self->incoming_title : self->outgoing_title;
 }
 
+/* A size group re-measures every member whenever one of them changes, and
+ * the cells below change with every step: the group holds a box around the
+ * title, so that the wrapping label inside keeps the size it measured once
+ * instead of being laid out anew for each step of a test. */
 static GtkWidget *
 new_step_title (SkTestStep step)
 {
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   GtkWidget *label = gtk_label_new (sk_test_step_get_title (step));
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
@@ -63,16 +69,24 @@ new_step_title (SkTestStep step)
   gtk_widget_set_valign (label, GTK_ALIGN_END);
   gtk_widget_add_css_class (label, "dim-label");
   gtk_widget_add_css_class (label, "caption");
+  gtk_box_append (GTK_BOX (box), label);
 
-  return label;
+  return box;
 }
 
 /* The icon, spinner and mark are decoration: the time label carries the
- * whole step in words for screen readers (see sk_test_steps_show()). */
+ * whole step in words for screen readers (see sk_test_steps_show()).
+ * They take turns in one place of a fixed size, and the time has room for
+ * "10.25 s", so that a cell keeps its size through a test and a step
+ * that moves on redraws its cell without moving the rest of the window. */
 static GtkWidget *
 new_cell (StepCell *cell)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+  cell->sign = g_object_new (GTK_TYPE_STACK,
+                             "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                             NULL);
 
   cell->icon = g_object_new (GTK_TYPE_IMAGE,
                              "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
@@ -87,11 +101,13 @@ new_cell (StepCell *cell)
   gtk_widget_add_css_class (GTK_WIDGET (cell->mark), "dim-label");
   cell->time = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (cell->time, 0);
+  gtk_label_set_width_chars (cell->time, 7);
   gtk_widget_add_css_class (GTK_WIDGET (cell->time), "numeric");
 
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (cell->icon));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (cell->spinner));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (cell->mark));
+  gtk_stack_add_child (cell->sign, GTK_WIDGET (cell->icon));
+  gtk_stack_add_child (cell->sign, GTK_WIDGET (cell->spinner));
+  gtk_stack_add_child (cell->sign, GTK_WIDGET (cell->mark));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (cell->sign));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (cell->time));
 
   return box;
@@ -184,17 +200,18 @@ sk_test_steps_show (SkTestSteps *self,
       break;
     }
 
-  gtk_widget_set_visible (GTK_WIDGET (cell->spinner), state == SK_STEP_RUNNING);
   gtk_spinner_set_spinning (cell->spinner, state == SK_STEP_RUNNING);
-
-  gtk_widget_set_visible (GTK_WIDGET (cell->icon), icon != NULL);
   if (icon != NULL)
     gtk_image_set_from_icon_name (cell->icon, icon);
   sk_widget_set_css_class (GTK_WIDGET (cell->icon), "success-icon", state == SK_STEP_OK);
   sk_widget_set_css_class (GTK_WIDGET (cell->icon), "error-icon", state == SK_STEP_FAILED);
+  if (mark != NULL)
+    gtk_label_set_text (cell->mark, mark);
 
-  gtk_widget_set_visible (GTK_WIDGET (cell->mark), mark != NULL);
-  gtk_label_set_text (cell->mark, mark != NULL ? mark : "");
+  gtk_stack_set_visible_child (cell->sign,
+                               icon != NULL ? GTK_WIDGET (cell->icon)
+                               : mark != NULL ? GTK_WIDGET (cell->mark)
+                               : GTK_WIDGET (cell->spinner));
 
   gtk_label_set_text (cell->time, time != NULL ? time : "");
   gtk_accessible_update_property (GTK_ACCESSIBLE (cell->time),

@@ -12,6 +12,7 @@
 #   imap-preauth           IMAP greeting "* PREAUTH": no login at all (TLS)
 #   plain-on-tls-port      plain "* OK" where the client expects TLS
 #   endless-capabilities   IMAP CAPABILITY lines that never end (TLS)
+#   long-line              an IMAP greeting 10 MB long, one line (TLS)
 #   silent                 accepts connections and never says a word
 #
 # and Google's refusals of a login, word for word, behind Google's own
@@ -60,6 +61,7 @@ MAX_CONNECTIONS = 50
 MAX_COMMANDS = 200
 MAX_LINE = 8192
 MAX_ENDLESS_LINES = 2000000
+LONG_LINE = 10 * 1024 * 1024
 DEFAULT_LIFETIME = 120.0
 
 # mode: (protocol, TLS from the first byte by default)
@@ -71,6 +73,7 @@ MODES = {
     "imap-preauth": ("imap", True),
     "plain-on-tls-port": ("imap", False),
     "endless-capabilities": ("imap", True),
+    "long-line": ("imap", True),
     "silent": (None, False),
     "microsoft-smtp-auth-disabled": ("smtp", False),
 }
@@ -402,6 +405,17 @@ class ScriptedServer:
         self._imap(conn, "* PREAUTH IMAP4rev1 Logged in as nobody", "IMAP4rev1")
 
     def _mode_endless_capabilities(self, conn):
+        self._imap(conn, "* OK IMAP4rev1 Service Ready", "IMAP4rev1 AUTH=PLAIN")
+
+    def _mode_long_line(self, conn):
+        """A greeting of LONG_LINE bytes before its CRLF, in 64 KiB
+        pieces, then an ordinary server if the client is still there."""
+        piece = b"x" * 65536
+        conn.write(b"* OK ")
+        for _ in range(LONG_LINE // len(piece)):
+            conn.write(piece)
+        conn.write(b"\r\n")
+        conn.log("# sent a greeting of %d bytes" % LONG_LINE)
         self._imap(conn, "* OK IMAP4rev1 Service Ready", "IMAP4rev1 AUTH=PLAIN")
 
     def _mode_plain_on_tls_port(self, conn):

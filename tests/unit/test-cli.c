@@ -239,6 +239,79 @@ test_import_refused (void)
   g_assert_nonnull (strstr (again.err, ": name: "));
 }
 
+/* A file written with its length, NUL bytes and all. */
+static char *
+write_bytes (const char *basename,
+             const char *contents,
+             gsize       length)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (g_get_user_cache_dir (), basename, NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_cache_dir (), 0700), ==, 0);
+  g_file_set_contents (path, contents, length, &error);
+  g_assert_no_error (error);
+
+  return path;
+}
+
+/* A file that is no exported account at all: exit 2, one line that says
+ * so (not the first key that happens to look wrong), nothing saved. */
+static void
+assert_not_an_account (const char *file,
+                       const char *reason)
+{
+  g_autofree char *path = store_path ();
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *expected = g_strdup_printf ("skrzynka: %s: ", file);
+  g_auto(Run) result = { 0 };
+
+  if (!g_file_get_contents (path, &before, NULL, NULL))
+    before = NULL;
+
+  run (&result, "--import", file);
+  g_assert_cmpint (result.status, ==, 2);
+  g_assert_cmpstr (result.out, ==, "");
+  g_assert_cmpuint (count_lines (result.err), ==, 1);
+  g_assert_true (g_str_has_prefix (result.err, expected));
+  if (strstr (result.err, reason) == NULL)
+    g_error ("“%s” does not say “%s”", result.err, reason);
+  g_assert_nonnull (strstr (result.err, "not an exported account"));
+
+  if (!g_file_get_contents (path, &after, NULL, NULL))
+    after = NULL;
+  g_assert_cmpstr (after, ==, before);
+}
+
+static void
+test_import_not_text (void)
+{
+  g_autoptr(GString) big = g_string_new (GOOD_FILE);
+  g_autofree char *big_path = NULL;
+  g_autofree char *nul_path = NULL;
+  g_autofree char *path = store_path ();
+  /* Valid but for the NUL, which GKeyFile would quietly end the name at. */
+  static const char nul[] = "[Account]\n"
+                            "name=Kadry\0Place\n"
+                            "email=kadry@example.com\n"
+                            "incoming-host=imap.example.com\n"
+                            "username=kadry\n"
+                            "outgoing-host=smtp.example.com\n";
+
+  /* Valid too, but for 10 MB of an unknown key it would carry along. */
+  g_string_append (big, "x-notes=");
+  for (guint i = 0; i < 10 * 1024; i++)
+    g_string_append_printf (big, "%01023u", i);
+  g_string_append_c (big, '\n');
+  big_path = write_bytes ("big.conf", big->str, big->len);
+  nul_path = write_bytes ("nul.conf", nul, sizeof nul - 1);
+
+  assert_not_an_account (big_path, "10.5");
+  assert_not_an_account (nul_path, "NUL");
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
 static void
 test_import_missing_file (void)
 {
@@ -483,6 +556,7 @@ main (int   argc,
   g_test_add_func ("/sk/cli/list-empty", test_list_empty);
   g_test_add_func ("/sk/cli/import", test_import);
   g_test_add_func ("/sk/cli/import-refused", test_import_refused);
+  g_test_add_func ("/sk/cli/import-not-text", test_import_not_text);
   g_test_add_func ("/sk/cli/import-missing-file", test_import_missing_file);
   g_test_add_func ("/sk/cli/export-round-trip", test_export_round_trip);
   g_test_add_func ("/sk/cli/export-c-locale", test_export_c_locale);
