@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "core/sk-autodiscover.h"
+#include "core/sk-format.h"
 #include "core/sk-oauth2-provider.h"
 
 #include "sk-cli-detect.h"
@@ -67,22 +68,6 @@ print_lookup (const SkLookup *lookup,
                 result_label (lookup->result), lookup->seconds);
 }
 
-static const char *
-security_label (SkSecurity security)
-{
-  switch (security)
-    {
-    case SK_SECURITY_SSL:
-      return "SSL/TLS";
-    case SK_SECURITY_STARTTLS:
-      return "STARTTLS";
-    case SK_SECURITY_NONE:
-      return _("no encryption");
-    default:
-      g_return_val_if_reached (NULL);
-    }
-}
-
 static void
 print_servers (const char *title,
                GPtrArray  *servers)
@@ -92,11 +77,9 @@ print_servers (const char *title,
     {
       const SkFoundServer *found = g_ptr_array_index (servers, i);
       const SkServer *server = found->server;
-      g_autofree char *protocol = g_ascii_strup (sk_protocol_to_string (server->protocol), -1);
+      g_autofree char *described = sk_format_server (server);
 
-      /* Translators: "  IMAP imap.wp.pl:993 SSL/TLS" */
-      g_print (_("  %s %s:%u %s"), protocol, server->host, server->port,
-               security_label (server->security));
+      g_print ("  %s", described);
       if (found->login == SK_LOGIN_OAUTH2)
         g_print (_(", signs in with the provider as %s\n"), server->username);
       else if (found->login == SK_LOGIN_PASSWORD)

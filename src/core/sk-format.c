@@ -57,3 +57,32 @@ sk_format_seconds (double seconds)
   /* TRANSLATORS: a duration in seconds, "0.12 s" */
   return g_strdup_printf (_("%.2f s"), seconds);
 }
+
+static const char *
+security_label (SkSecurity security)
+{
+  switch (security)
+    {
+    case SK_SECURITY_SSL:
+      return "SSL/TLS";
+    case SK_SECURITY_STARTTLS:
+      return "STARTTLS";
+    case SK_SECURITY_NONE:
+      return _("no encryption");
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+char *
+sk_format_server (const SkServer *server)
+{
+  g_autofree char *protocol = NULL;
+
+  g_return_val_if_fail (server != NULL, NULL);
+
+  protocol = g_ascii_strup (sk_protocol_to_string (server->protocol), -1);
+  /* Translators: "IMAP imap.wp.pl:993 SSL/TLS" */
+  return g_strdup_printf (_("%s %s:%u %s"), protocol, server->host, server->port,
+                          security_label (server->security));
+}

@@ -7,6 +7,8 @@
 
 #include <glib.h>
 
+#include "sk-server.h"
+
 G_BEGIN_DECLS
 
 /* A day as people write it, in the desktop's language and time zone
@@ -23,5 +25,9 @@ char *sk_format_date_iso8601    (GDateTime *date);
 
 /* A duration as the test shows it, "0.12 s".  (transfer full) */
 char *sk_format_seconds         (double     seconds);
+
+/* A server as people read it: "IMAP imap.wp.pl:993 SSL/TLS".
+ * (transfer full) */
+char *sk_format_server          (const SkServer *server);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "core/sk-autodiscover.h"
+#include "core/sk-format.h"
 #include "core/sk-certificate-store.h"
 #include "core/sk-detect.h"
 #include "core/sk-oauth2-provider.h"
@@ -415,31 +416,6 @@ hide_found (SkGeneralPage *self)
   gtk_widget_set_visible (self->found_box, FALSE);
 }
 
-static const char *
-security_label (SkSecurity security)
-{
-  switch (security)
-    {
-    case SK_SECURITY_SSL:
-      return "SSL/TLS";
-    case SK_SECURITY_STARTTLS:
-      return "STARTTLS";
-    case SK_SECURITY_NONE:
-      return _("no encryption");
-    default:
-      g_return_val_if_reached (NULL);
-    }
-}
-
-static char *
-describe_server (const SkServer *server)
-{
-  g_autofree char *protocol = g_ascii_strup (sk_protocol_to_string (server->protocol), -1);
-
-  return g_strdup_printf ("%s %s:%u %s", protocol, server->host, server->port,
-                          security_label (server->security));
-}
-
 /* The incoming alternative chosen: the best one of the protocol picked
  * when both were found, else the best one. */
 static const SkFoundServer *
@@ -498,7 +474,7 @@ describe_changes (const SkFoundServer *incoming,
 
       if (sides[i] == NULL)
         continue;
-      server = describe_server (sides[i]->server);
+      server = sk_format_server (sides[i]->server);
       if (text->len > 0)
         g_string_append (text, ", ");
       g_string_append (text, server);
