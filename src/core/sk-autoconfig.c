@@ -611,13 +611,24 @@ run_parser (Parser  *parser,
   g_autoptr(GMarkupParseContext) context = NULL;
   g_autoptr(GError) local_error = NULL;
   gsize size;
-  const char *data = g_bytes_get_data (bytes, &size);
+  /* An empty GBytes may have no data at all. */
+  const char *data = g_bytes_get_data (bytes, &size) ?: "";
 
   context = g_markup_parse_context_new (&markup_parser, G_MARKUP_TREAT_CDATA_AS_TEXT,
                                         parser, NULL);
   if (g_markup_parse_context_parse (context, data, size, &local_error)
       && g_markup_parse_context_end_parse (context, &local_error))
     return TRUE;
+
+  /* GMarkup quotes the file, whatever bytes it holds: the reason is shown
+   * to people and written as JSON, so it must be UTF-8. */
+  if (!g_utf8_validate (local_error->message, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (local_error->message, -1);
+
+      g_free (local_error->message);
+      local_error->message = valid;
+    }
 
   if (local_error->domain == SK_AUTOCONFIG_ERROR)
     g_propagate_error (error, g_steal_pointer (&local_error));

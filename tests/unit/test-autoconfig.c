@@ -246,6 +246,35 @@ test_bad_xml (void)
   assert_refused ("bad.xml", SK_AUTOCONFIG_ERROR_MALFORMED);
 }
 
+/* An empty answer (found by the fuzz target): a GBytes of no bytes may
+ * have no data pointer at all. */
+static void
+test_empty (void)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (NULL, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SkAutoconfig) config = sk_autoconfig_parse (bytes, "jan@firma.pl", NULL, NULL, &error);
+
+  g_assert_null (config);
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == SK_AUTOCONFIG_ERROR);
+}
+
+/* A file that is not UTF-8 where it breaks: the reason quotes it, and is
+ * shown and written as JSON all the same (found by the fuzz target). */
+static void
+test_reason_is_text (void)
+{
+  static const char data[] = "<?xml version=\"1.0\"?>\n<clientConfig version=\"1.1\">\xff\xfe<\xc3";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (data, sizeof data - 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SkAutoconfig) config = sk_autoconfig_parse (bytes, "jan@firma.pl", NULL, NULL, &error);
+
+  g_assert_null (config);
+  g_assert_error (error, SK_AUTOCONFIG_ERROR, SK_AUTOCONFIG_ERROR_MALFORMED);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+}
+
 /* What a web server sends for a page that is not there. */
 static void
 test_html (void)
@@ -322,6 +351,8 @@ main (int   argc,
   g_test_add_func ("/sk/autoconfig/placeholders", test_placeholders);
   g_test_add_func ("/sk/autoconfig/notes", test_notes);
   g_test_add_func ("/sk/autoconfig/bad-xml", test_bad_xml);
+  g_test_add_func ("/sk/autoconfig/empty", test_empty);
+  g_test_add_func ("/sk/autoconfig/reason-is-text", test_reason_is_text);
   g_test_add_func ("/sk/autoconfig/html", test_html);
   g_test_add_func ("/sk/autoconfig/junk", test_junk);
   g_test_add_func ("/sk/autoconfig/not-text", test_not_text);
