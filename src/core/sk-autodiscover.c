@@ -19,6 +19,7 @@
 #include <libpsl.h>
 
 #include "sk-autodiscover.h"
+#include "sk-providers.h"
 #include "sk-discover-sources.h"
 #include "sk-http.h"
 #include "sk-json.h"
@@ -1138,6 +1139,8 @@ sk_discover_async (const char              *address,
 
   g_return_if_fail (address != NULL);
 
+  /* The table is read once, here, before any lookup has a thread. */
+  sk_providers_get ();
   sources = sk_discover_default_sources (address, options);
   if (sources == NULL)
     sources = g_ptr_array_new ();
