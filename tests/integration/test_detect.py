@@ -211,6 +211,30 @@ def test_address_not_sent_to_ispdb():
                for r in provider), provider
 
 
+def test_builtin():
+    # The table answers for its providers without asking the network.
+    result = detect_json("jan@wp.pl")
+    assert result["found"] is True and result["source"] == "builtin", result
+    assert result["provider"] == "WP", result
+    assert result["url"].startswith("https://"), result
+    first = result["incoming"][0]
+    assert (first["protocol"], first["host"], first["port"], first["security"]) == \
+        ("imap", "imap.wp.pl", 993, "ssl"), result
+    assert first["authentication"] == "password"
+    assert result["outgoing"][0]["host"] == "smtp.wp.pl"
+    assert lookup(result, "builtin")[0]["result"] == "found"
+
+
+def test_gmail_and_outlook():
+    result = detect_json("biuro.firmy@gmail.com")
+    assert result["source"] == "gmail", result
+    assert result["incoming"][0]["host"] == "imap.gmail.com"
+    # Outlook.com takes no password from mail programs: sign-in only.
+    result = detect_json("jan.kowalski@outlook.com")
+    assert result["source"] == "builtin", result
+    assert all(s["authentication"] == "oauth2" for s in result["incoming"] + result["outgoing"]), result
+
+
 def test_none():
     result = detect_json("jan@plain.test", expected_status=1)
     assert result["found"] is False
@@ -301,8 +325,8 @@ def test_bad_usage():
 
 
 if __name__ == "__main__":
-    sys.exit(tap.run([test_local_home, test_local_company, test_autoconfig,
-                      test_well_known, test_ispdb, test_address_not_sent_to_ispdb,
+    sys.exit(tap.run([test_local_home, test_local_company, test_autoconfig, test_builtin,
+                      test_gmail_and_outlook, test_well_known, test_ispdb, test_address_not_sent_to_ispdb,
                       test_none, test_untrusted_without_cafile, test_ispdb_turned_off,
                       test_human_output, test_steps_as_they_happen, test_human_none,
                       test_bad_address, test_bad_usage],
