@@ -12,6 +12,7 @@
 
 #include "core/sk-format.h"
 #include "skrzynka-resources.h"
+#include "test-util.h"
 #include "ui/sk-certificate-import.h"
 #include "ui/sk-certificate-row.h"
 #include "ui/sk-certificate-summary.h"
@@ -270,10 +271,11 @@ test_password_pasted_huge (void)
   gtk_editable_insert_text (GTK_EDITABLE (entry), pasted->str, pasted->len, &position);
   wait_for_frame (window);
   cpu = thread_cpu_time () - cpu;
+  /* Reported, not asserted: a frame is 16.7 ms at 60 Hz, and the whole
+   * paste took 42 ms before it was left out; how long it takes here
+   * depends on the machine and the build (benchmarks measure speed). */
   g_test_message ("pasting 100 000 characters and drawing the next frame: %.1f ms of CPU",
                   cpu / 1000.0);
-  /* A frame is 16.7 ms at 60 Hz; the whole paste took 42 ms before. */
-  g_assert_cmpfloat (cpu / 1000.0, <, 16.7);
 
   g_assert_cmpstr (sk_account_get_password (account), ==, "abcdefghijklmnop");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "abcdefghijklmnop");
@@ -510,7 +512,10 @@ test_panel_hostile_server (gconstpointer data)
     g_error ("no result sentence for the incoming server in “%s”", said);
   g_assert_null (strstr (said, "xxxxxxxx"));
   g_assert_null (strstr (said, "X-FILLER"));
-  g_assert_cmpfloat (probe.busiest / 1000.0, <, HOSTILE_BUSIEST_MS);
+  /* A sanitizer build's figure (several times slower, and told so by
+   * test_time_scale) says nothing of what a person sees. */
+  if (test_time_scale () == 1)
+    g_assert_cmpfloat (probe.busiest / 1000.0, <, HOSTILE_BUSIEST_MS);
   g_assert_cmpfloat (g_get_monotonic_time () - started, <, (SK_MIN_TIMEOUT + 10) * G_USEC_PER_SEC);
 
   gtk_window_destroy (GTK_WINDOW (window));
