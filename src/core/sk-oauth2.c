@@ -14,22 +14,13 @@
 #include <openssl/sha.h>
 
 #include "sk-oauth2.h"
+#include "sk-secret.h"
 
 G_DEFINE_QUARK (sk-oauth2-error-quark, sk_oauth2_error)
 
 /* A token is renewed this long before it runs out (Thunderbird: 30 s), so
  * that it does not run out during a login. */
 #define EXPIRY_MARGIN_US (60 * G_USEC_PER_SEC)
-
-static void
-wipe_free (char *secret)
-{
-  if (secret == NULL)
-    return;
-
-  explicit_bzero (secret, strlen (secret));
-  g_free (secret);
-}
 
 /* BASE64URL without padding (RFC 7636 appendix A). */
 static char *
@@ -190,8 +181,8 @@ sk_oauth2_tokens_free (SkOAuth2Tokens *tokens)
   if (tokens == NULL)
     return;
 
-  wipe_free (tokens->access_token);
-  wipe_free (tokens->refresh_token);
+  sk_secret_free (tokens->access_token);
+  sk_secret_free (tokens->refresh_token);
   g_free (tokens->scope);
   g_free (tokens);
 }

@@ -8,19 +8,10 @@
 
 #include <string.h>
 
+#include "sk-secret.h"
 #include "sk-server.h"
 
 G_DEFINE_BOXED_TYPE (SkServer, sk_server, sk_server_copy, sk_server_free)
-
-static void
-wipe_free (char *secret)
-{
-  if (secret == NULL)
-    return;
-
-  explicit_bzero (secret, strlen (secret));
-  g_free (secret);
-}
 
 SkServer *
 sk_server_new (SkProtocol protocol)
@@ -64,7 +55,7 @@ sk_server_free (SkServer *server)
 
   g_free (server->host);
   g_free (server->username);
-  wipe_free (server->password);
+  sk_secret_free (server->password);
   g_free (server->pinned_sha256);
   g_free (server->oauth2_provider);
   g_free (server);
@@ -97,7 +88,7 @@ sk_server_set_login (SkServer   *server,
   g_return_if_fail (server != NULL);
 
   g_free (server->username);
-  wipe_free (server->password);
+  sk_secret_free (server->password);
   server->username = g_strdup (username);
   /* A login always has a password, if only an empty one. */
   server->password = username != NULL ? g_strdup (password != NULL ? password : "") : NULL;

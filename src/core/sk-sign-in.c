@@ -12,6 +12,7 @@
 
 #include "sk-http.h"
 #include "sk-oauth2-redirect.h"
+#include "sk-secret.h"
 #include "sk-sign-in.h"
 
 #define DEFAULT_TIMEOUT_SECONDS (5 * 60)
@@ -27,23 +28,13 @@ typedef struct
 } SignIn;
 
 static void
-wipe_free (char *secret)
-{
-  if (secret == NULL)
-    return;
-
-  explicit_bzero (secret, strlen (secret));
-  g_free (secret);
-}
-
-static void
 sign_in_free (SignIn *sign_in)
 {
   sk_oauth2_provider_free (sign_in->provider);
   g_free (sign_in->cafile);
   g_strfreev (sign_in->connect_to);
-  wipe_free (sign_in->verifier);
-  wipe_free (sign_in->refresh_token);
+  sk_secret_free (sign_in->verifier);
+  sk_secret_free (sign_in->refresh_token);
   g_clear_object (&sign_in->redirect);
   g_free (sign_in);
 }
