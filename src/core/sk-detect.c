@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sk-detect.h"
+#include "sk-format.h"
 #include "sk-core.h"
 #include "sk-providers.h"
 
@@ -556,25 +557,6 @@ sk_detection_to_autoconfig (const SkDetection *detection,
 
 /* Applying a detection */
 
-static const char *
-security_label (SkSecurity security)
-{
-  switch (security)
-    {
-    case SK_SECURITY_SSL:
-      return "SSL/TLS";
-
-    case SK_SECURITY_STARTTLS:
-      return "STARTTLS";
-
-    case SK_SECURITY_NONE:
-    default:
-      /* Translators: the security of a server connection, in a list such
-       * as "(port 110, no security)". */
-      return _("no security");
-    }
-}
-
 /* Where found differs from server, takes its host, port and security, and
  * says so in changes. */
 static gboolean
@@ -600,14 +582,14 @@ take_server (SkServer       *server,
                      /* Translators: one item of "Filled in: …", as
                       * "incoming server %s (port %u, %s)". */
                      g_strdup_printf (_("outgoing server %s (port %u, %s)"),
-                                      found->host, port, security_label (found->security)));
+                                      found->host, port, sk_format_security (found->security)));
   else
     g_ptr_array_add (changes,
                      /* Translators: one item of "Filled in: …"; the
                       * first %s is the server name, the last one its
                       * security (SSL/TLS, STARTTLS). */
                      g_strdup_printf (_("incoming server %s (port %u, %s)"),
-                                      found->host, port, security_label (found->security)));
+                                      found->host, port, sk_format_security (found->security)));
   return TRUE;
 }
 

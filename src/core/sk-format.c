@@ -58,8 +58,8 @@ sk_format_seconds (double seconds)
   return g_strdup_printf (_("%.2f s"), seconds);
 }
 
-static const char *
-security_label (SkSecurity security)
+const char *
+sk_format_security (SkSecurity security)
 {
   switch (security)
     {
@@ -84,5 +84,5 @@ sk_format_server (const SkServer *server)
   protocol = g_ascii_strup (sk_protocol_to_string (server->protocol), -1);
   /* Translators: "IMAP imap.wp.pl:993 SSL/TLS" */
   return g_strdup_printf (_("%s %s:%u %s"), protocol, server->host, server->port,
-                          security_label (server->security));
+                          sk_format_security (server->security));
 }

@@ -26,6 +26,10 @@ char *sk_format_date_iso8601    (GDateTime *date);
 /* A duration as the test shows it, "0.12 s".  (transfer full) */
 char *sk_format_seconds         (double     seconds);
 
+/* A connection's security as people read it: "SSL/TLS", "STARTTLS", or
+ * "no encryption", translated. */
+const char *sk_format_security (SkSecurity security);
+
 /* A server as people read it: "IMAP imap.wp.pl:993 SSL/TLS".
  * (transfer full) */
 char *sk_format_server          (const SkServer *server);
