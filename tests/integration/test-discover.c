@@ -17,70 +17,13 @@
  * a sanitizer build is given more (test_time_scale). */
 #define CANCEL_LIMIT_US (100 * G_TIME_SPAN_MILLISECOND * test_time_scale ())
 
-typedef struct
-{
-  char        *folder;
-  GSubprocess *server;
-  char        *cafile;
-  char        *connect_to[3];
-} Server;
-
-static Server server;
-
-static void
-server_start (void)
-{
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "servers",
-                                                   "autoconfig_server.py", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
-  g_auto(GStrv) fields = NULL;
-
-  server.folder = g_dir_make_tmp ("sk-discover-XXXXXX", &error);
-  g_assert_no_error (error);
-  server.server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                                    &error, "/usr/bin/python3", script, server.folder, NULL);
-  g_assert_no_error (error);
-
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server.server));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-
-  /* "HTTPS-PORT HTTP-PORT CA-FILE"; every name, on either port, goes
-   * to the server. */
-  fields = g_strsplit (line, " ", 3);
-  g_assert_cmpuint (g_strv_length (fields), ==, 3);
-  server.connect_to[0] = g_strdup_printf (":443:127.0.0.1:%s", fields[0]);
-  server.connect_to[1] = g_strdup_printf (":80:127.0.0.1:%s", fields[1]);
-  server.cafile = g_strdup (fields[2]);
-}
-
-static void
-server_stop (void)
-{
-  g_autoptr(GError) error = NULL;
-
-  /* The server stops when its standard input closes. */
-  g_output_stream_close (g_subprocess_get_stdin_pipe (server.server), NULL, &error);
-  g_assert_no_error (error);
-  g_subprocess_wait_check (server.server, NULL, &error);
-  g_assert_no_error (error);
-  g_clear_object (&server.server);
-
-  test_remove_tree (server.folder);
-  g_free (server.folder);
-  g_free (server.cafile);
-  g_free (server.connect_to[0]);
-  g_free (server.connect_to[1]);
-}
+static TestWebServer *server;
 
 /* The requests the server has seen since the last call, as JSON lines. */
 static GPtrArray *
 take_requests (void)
 {
-  g_autofree char *path = g_build_filename (server.folder, "requests.jsonl", NULL);
+  g_autofree char *path = g_build_filename (server->folder, "requests.jsonl", NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
@@ -140,7 +83,7 @@ fetch_url (Fetch        *fetch,
   SkHttpRequest request = {
     .url = url,
     .cafile = cafile,
-    .connect_to = (const char * const *) server.connect_to,
+    .connect_to = (const char * const *) server->connect_to,
     .timeout_ms = timeout_ms,
     .allow_http = allow_http,
   };
@@ -160,7 +103,7 @@ test_get (void)
   gint64 start = g_get_monotonic_time ();
 
   take_requests ();
-  fetch_url (&fetch, "https://www.test/file", server.cafile, FALSE, 0, NULL);
+  fetch_url (&fetch, "https://www.test/file", server->cafile, FALSE, 0, NULL);
   g_test_message ("one fetch took %.1f ms", (fetch.finished_at - start) / 1000.0);
   g_assert_no_error (fetch.error);
   g_assert_nonnull (strstr (g_bytes_get_data (fetch.bytes, NULL), "<clientConfig"));
@@ -190,7 +133,7 @@ test_redirect_https (void)
 {
   Fetch fetch;
 
-  fetch_url (&fetch, "https://www.test/redirect/https", server.cafile, FALSE, 0, NULL);
+  fetch_url (&fetch, "https://www.test/redirect/https", server->cafile, FALSE, 0, NULL);
   g_assert_no_error (fetch.error);
   g_assert_cmpstr (fetch.final_url, ==, "https://www.test/file");
   fetch_clear (&fetch);
@@ -204,7 +147,7 @@ test_redirect_http (void)
   Fetch fetch;
 
   take_requests ();
-  fetch_url (&fetch, "https://www.test/redirect/http", server.cafile, FALSE, 0, NULL);
+  fetch_url (&fetch, "https://www.test/redirect/http", server->cafile, FALSE, 0, NULL);
   g_assert_error (fetch.error, SK_HTTP_ERROR, SK_HTTP_ERROR_INSECURE);
   fetch_clear (&fetch);
 
@@ -220,7 +163,7 @@ test_redirect_loop (void)
   Fetch fetch;
 
   take_requests ();
-  fetch_url (&fetch, "https://www.test/redirect/loop/0", server.cafile, FALSE, 0, NULL);
+  fetch_url (&fetch, "https://www.test/redirect/loop/0", server->cafile, FALSE, 0, NULL);
   g_assert_error (fetch.error, SK_HTTP_ERROR, SK_HTTP_ERROR_TOO_MANY_REDIRECTS);
   fetch_clear (&fetch);
 
@@ -235,13 +178,13 @@ test_plain_http (void)
   Fetch fetch;
 
   take_requests ();
-  fetch_url (&fetch, "http://www.test/file", server.cafile, FALSE, 0, NULL);
+  fetch_url (&fetch, "http://www.test/file", server->cafile, FALSE, 0, NULL);
   g_assert_error (fetch.error, SK_HTTP_ERROR, SK_HTTP_ERROR_INSECURE);
   fetch_clear (&fetch);
   requests = take_requests ();
   g_assert_cmpuint (requests->len, ==, 0);
 
-  fetch_url (&fetch, "http://www.test/file", server.cafile, TRUE, 0, NULL);
+  fetch_url (&fetch, "http://www.test/file", server->cafile, TRUE, 0, NULL);
   g_assert_no_error (fetch.error);
   g_assert_nonnull (fetch.bytes);
   fetch_clear (&fetch);
@@ -257,7 +200,7 @@ test_size_cap (void)
     {
       Fetch fetch;
 
-      fetch_url (&fetch, urls[i], server.cafile, FALSE, 0, NULL);
+      fetch_url (&fetch, urls[i], server->cafile, FALSE, 0, NULL);
       g_assert_error (fetch.error, SK_HTTP_ERROR, SK_HTTP_ERROR_TOO_LARGE);
       g_assert_null (fetch.bytes);
       fetch_clear (&fetch);
@@ -270,7 +213,7 @@ test_timeout (void)
   gint64 start = g_get_monotonic_time ();
   Fetch fetch;
 
-  fetch_url (&fetch, "https://www.test/slow", server.cafile, FALSE, 300, NULL);
+  fetch_url (&fetch, "https://www.test/slow", server->cafile, FALSE, 300, NULL);
   g_assert_error (fetch.error, SK_HTTP_ERROR, SK_HTTP_ERROR_TIMEOUT);
   /* libcurl's clock counts in whole milliseconds of its own. */
   g_assert_cmpint (fetch.finished_at - start, >=, 250 * G_TIME_SPAN_MILLISECOND);
@@ -281,7 +224,7 @@ test_timeout (void)
 static gboolean
 has_request (const char *path)
 {
-  g_autofree char *log = g_build_filename (server.folder, "requests.jsonl", NULL);
+  g_autofree char *log = g_build_filename (server->folder, "requests.jsonl", NULL);
   g_autofree char *contents = NULL;
   g_autofree char *wanted = g_strdup_printf ("\"path\": \"%s\"", path);
 
@@ -313,7 +256,7 @@ test_cancel (void)
   take_requests ();
   g_object_set_data (G_OBJECT (cancellable), "cancelled-at", &cancelled_at);
   g_timeout_add (10, cancel_when_asked, cancellable);
-  fetch_url (&fetch, "https://www.test/slow", server.cafile, FALSE, 0, cancellable);
+  fetch_url (&fetch, "https://www.test/slow", server->cafile, FALSE, 0, cancellable);
   g_assert_error (fetch.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpint (cancelled_at, >, 0);
   g_test_message ("cancel took %.1f ms", (fetch.finished_at - cancelled_at) / 1000.0);
@@ -338,8 +281,8 @@ discover_address (const char *address,
                   gboolean    allow_http)
 {
   SkDiscoverOptions options = {
-    .cafile = server.cafile,
-    .connect_to = (const char * const *) server.connect_to,
+    .cafile = server->cafile,
+    .connect_to = (const char * const *) server->connect_to,
     .allow_http = allow_http,
   };
   g_autoptr(GAsyncResult) result = NULL;
@@ -540,9 +483,9 @@ main (int   argc,
   g_test_add_func ("/sk/autodiscover/slow-provider", test_slow_provider);
   g_test_add_func ("/sk/autodiscover/plain-http-consent", test_plain_http_consent);
 
-  server_start ();
+  server = test_web_server_start ();
   status = g_test_run ();
-  server_stop ();
+  test_web_server_stop (server);
 
   return status;
 }

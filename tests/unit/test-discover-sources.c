@@ -17,60 +17,7 @@
 
 /* The web side: providers' files and an ISP database with a test CA. */
 
-typedef struct
-{
-  char        *folder;
-  GSubprocess *process;
-  char        *cafile;
-  char        *connect_to[2];
-} Web;
-
-static Web web;
-
-static void
-web_start (void)
-{
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "servers",
-                                                   "autoconfig_server.py", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
-  g_auto(GStrv) fields = NULL;
-
-  web.folder = g_dir_make_tmp ("sk-sources-XXXXXX", &error);
-  g_assert_no_error (error);
-  web.process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                                  &error, "/usr/bin/python3", script, web.folder, NULL);
-  g_assert_no_error (error);
-
-  /* "HTTPS-PORT HTTP-PORT CA-FILE" */
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (web.process));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  fields = g_strsplit (line, " ", 3);
-  g_assert_cmpuint (g_strv_length (fields), ==, 3);
-  web.connect_to[0] = g_strdup_printf (":443:127.0.0.1:%s", fields[0]);
-  web.cafile = g_strdup (fields[2]);
-}
-
-static void
-web_stop (void)
-{
-  g_autoptr(GError) error = NULL;
-
-  /* It stops when its standard input closes. */
-  g_output_stream_close (g_subprocess_get_stdin_pipe (web.process), NULL, &error);
-  g_assert_no_error (error);
-  g_subprocess_wait_check (web.process, NULL, &error);
-  g_assert_no_error (error);
-  g_clear_object (&web.process);
-
-  test_remove_tree (web.folder);
-  g_free (web.folder);
-  g_free (web.cafile);
-  g_free (web.connect_to[0]);
-}
+static TestWebServer *web;
 
 /* A source that answers after delay_ms, with settings or without. */
 
@@ -509,8 +456,8 @@ static void
 test_mx_parent_ispdb (Fixture       *fixture,
                       gconstpointer  data)
 {
-  SkDiscoverOptions options = { .cafile = web.cafile,
-                                .connect_to = (const char * const *) web.connect_to };
+  SkDiscoverOptions options = { .cafile = web->cafile,
+                                .connect_to = (const char * const *) web->connect_to };
   g_autoptr(SkDiscovery) discovery = NULL;
 
   g_setenv ("SKRZYNKA_ISPDB_URL", "https://ispdb.test/v1.1/", TRUE);
@@ -531,8 +478,8 @@ static void
 test_mx_parent_ranked (Fixture       *fixture,
                        gconstpointer  data)
 {
-  SkDiscoverOptions options = { .cafile = web.cafile,
-                                .connect_to = (const char * const *) web.connect_to };
+  SkDiscoverOptions options = { .cafile = web->cafile,
+                                .connect_to = (const char * const *) web->connect_to };
   g_autoptr(SkDiscovery) discovery = NULL;
 
   g_setenv ("SKRZYNKA_ISPDB_URL", "https://ispdb.test/v1.1/", TRUE);
@@ -766,9 +713,9 @@ main (int   argc,
   g_test_add ("/sk/discover-sources/default-wp", Fixture, NULL,
               fixture_set_up, test_default_wp, fixture_tear_down);
 
-  web_start ();
+  web = test_web_server_start ();
   status = g_test_run ();
-  web_stop ();
+  test_web_server_stop (web);
 
   return status;
 }

@@ -212,3 +212,55 @@ test_time_scale (void)
 
   return (gint64) value;
 }
+
+TestWebServer *
+test_web_server_start (void)
+{
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "servers",
+                                                   "autoconfig_server.py", NULL);
+  TestWebServer *server = g_new0 (TestWebServer, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  g_auto(GStrv) fields = NULL;
+
+  server->folder = g_dir_make_tmp ("sk-web-XXXXXX", &error);
+  g_assert_no_error (error);
+  server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                                      &error, "/usr/bin/python3", script, server->folder, NULL);
+  g_assert_no_error (error);
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+
+  /* "HTTPS-PORT HTTP-PORT CA-FILE"; every name, on either port, goes to
+   * the server. */
+  fields = g_strsplit (line, " ", 3);
+  g_assert_cmpuint (g_strv_length (fields), ==, 3);
+  server->connect_to[0] = g_strdup_printf (":443:127.0.0.1:%s", fields[0]);
+  server->connect_to[1] = g_strdup_printf (":80:127.0.0.1:%s", fields[1]);
+  server->cafile = g_strdup (fields[2]);
+
+  return server;
+}
+
+void
+test_web_server_stop (TestWebServer *server)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_close (g_subprocess_get_stdin_pipe (server->process), NULL, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (server->process, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&server->process);
+
+  test_remove_tree (server->folder);
+  g_free (server->folder);
+  g_free (server->cafile);
+  g_free (server->connect_to[0]);
+  g_free (server->connect_to[1]);
+  g_free (server);
+}

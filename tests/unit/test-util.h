@@ -58,6 +58,20 @@ typedef enum
 Mode       test_take_mode            (int        *argc,
                                       char      **argv);
 
+/* tests/servers/autoconfig_server.py on loopback, answering as any
+ * provider's autoconfig host and as the ISP database. */
+typedef struct
+{
+  char        *folder;         /* its files, and requests.jsonl */
+  GSubprocess *process;
+  char        *cafile;         /* the test CA its certificate comes from */
+  char        *connect_to[3];  /* every name on 443 and on 80 to it; NULL-ended */
+} TestWebServer;
+
+TestWebServer *test_web_server_start  (void);
+/* Stops it (it stops when its standard input closes) and removes its files. */
+void           test_web_server_stop   (TestWebServer *server);
+
 /* How many times longer than on a plain build a timing check may take:
  * SKRZYNKA_TEST_TIME_SCALE (1 to 100; build-aux/test.sh sets it for the
  * sanitizer build), 1 when unset. */
