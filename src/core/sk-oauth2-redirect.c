@@ -11,7 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sk-oauth2.h"
-#include "sk-oauth2-redirect.h"
+#include "sk-oauth2-redirect-private.h"
 
 /* A browser's request line and headers fit in this; more is not a
  * browser's. */
@@ -172,51 +172,88 @@ request_query (const char *head)
   return g_strdup (target + 2);
 }
 
+SkRedirectRequest
+sk_oauth2_redirect_read (const char  *head,
+                         const char  *state,
+                         char       **code,
+                         GError     **refusal)
+{
+  g_autofree char *query = NULL;
+  g_autoptr(GHashTable) params = NULL;
+  const char *their_state;
+  const char *their_code;
+  const char *error_code;
+
+  g_return_val_if_fail (head != NULL && state != NULL, SK_REDIRECT_ELSEWHERE);
+  g_return_val_if_fail (code != NULL && *code == NULL, SK_REDIRECT_ELSEWHERE);
+
+  query = request_query (head);
+  if (query != NULL)
+    params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL);
+  if (params == NULL)
+    return SK_REDIRECT_ELSEWHERE;
+
+  their_state = g_hash_table_lookup (params, "state");
+  their_code = g_hash_table_lookup (params, "code");
+  error_code = g_hash_table_lookup (params, "error");
+  if (g_strcmp0 (their_state, state) != 0
+      || (their_code == NULL && error_code == NULL)
+      || (their_code != NULL && *their_code == '\0'))
+    return SK_REDIRECT_STRANGER;
+
+  if (error_code != NULL)
+    {
+      g_propagate_error (refusal, sk_oauth2_error_from_redirect (error_code,
+                                                                 g_hash_table_lookup (params, "error_description")));
+      return SK_REDIRECT_REFUSED;
+    }
+
+  *code = g_strdup (their_code);
+  return SK_REDIRECT_CODE;
+}
+
 static void
 handle_request (Connection *conn,
                 const char *head)
 {
   SkOAuth2Redirect *self = conn->self;
-  g_autofree char *query = request_query (head);
-  g_autoptr(GHashTable) params = NULL;
-  const char *state;
-  const char *code;
-  const char *error_code;
+  g_autofree char *code = NULL;
+  GError *refusal = NULL;
+  SkRedirectRequest request = sk_oauth2_redirect_read (head, self->state, &code, &refusal);
 
-  if (query != NULL)
-    params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL);
-  if (params == NULL)
+  /* A return after the sign-in ended is no longer this sign-in's. */
+  if (self->task == NULL && request != SK_REDIRECT_ELSEWHERE)
     {
-      respond (conn, 404, _("Nothing here"),
-               _("This address is only for returning to Skrzynka after signing in."));
-      return;
+      g_clear_error (&refusal);
+      request = SK_REDIRECT_STRANGER;
     }
 
-  state = g_hash_table_lookup (params, "state");
-  code = g_hash_table_lookup (params, "code");
-  error_code = g_hash_table_lookup (params, "error");
-
-  if (g_strcmp0 (state, self->state) != 0 || self->task == NULL
-      || (code == NULL && error_code == NULL) || (code != NULL && *code == '\0'))
+  switch (request)
     {
+    case SK_REDIRECT_ELSEWHERE:
+      respond (conn, 404, _("Nothing here"),
+               _("This address is only for returning to Skrzynka after signing in."));
+      break;
+
+    case SK_REDIRECT_STRANGER:
       respond (conn, 400, _("This sign-in is not Skrzynka’s"),
                _("This page did not come from the sign-in Skrzynka started, so it was ignored. "
                  "Go back to Skrzynka and click Sign in again if you still need to."));
-      return;
-    }
+      break;
 
-  if (error_code != NULL)
-    {
+    case SK_REDIRECT_REFUSED:
       respond (conn, 200, _("Not signed in"),
                _("The sign-in was not completed. You can close this tab and go back to Skrzynka."));
-      finish (self, NULL, sk_oauth2_error_from_redirect (error_code,
-                                                         g_hash_table_lookup (params, "error_description")));
-      return;
-    }
+      finish (self, NULL, refusal);
+      break;
 
-  respond (conn, 200, _("Signed in"),
-           _("You are signed in. You can close this tab and go back to Skrzynka."));
-  finish (self, g_strdup (code), NULL);
+    case SK_REDIRECT_CODE:
+    default:
+      respond (conn, 200, _("Signed in"),
+               _("You are signed in. You can close this tab and go back to Skrzynka."));
+      finish (self, g_steal_pointer (&code), NULL);
+      break;
+    }
 }
 
 static void read_more (Connection *conn);

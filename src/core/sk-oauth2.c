@@ -215,6 +215,8 @@ static GError *
 provider_error (const char *error_code,
                 const char *description)
 {
+  g_autofree char *message = NULL;
+  g_autofree char *valid = NULL;
   SkOAuth2Error code;
 
   if (needs_admin (description))
@@ -226,11 +228,15 @@ provider_error (const char *error_code,
   else
     code = SK_OAUTH2_ERROR_PROVIDER;
 
-  /* The provider's own words, for IT support. */
+  /* The provider's own words, for IT support; they came through the
+   * browser's address, and are shown and written as JSON. */
   if (description != NULL && *description != '\0')
-    return g_error_new (SK_OAUTH2_ERROR, code, "%s: %s", error_code, description);
+    message = g_strdup_printf ("%s: %s", error_code, description);
+  else
+    message = g_strdup (error_code);
+  valid = g_utf8_make_valid (message, -1);
 
-  return g_error_new_literal (SK_OAUTH2_ERROR, code, error_code);
+  return g_error_new_literal (SK_OAUTH2_ERROR, code, valid);
 }
 
 GError *
