@@ -135,7 +135,8 @@ unset ASAN_OPTIONS UBSAN_OPTIONS SKRZYNKA_TEST_TIME_SCALE
 
 if command -v clang >/dev/null; then
   fuzz_targets=(fuzz-keyfile fuzz-transcript fuzz-certificate fuzz-providers
-                fuzz-app-password fuzz-json fuzz-autoconfig fuzz-oauth2)
+                fuzz-app-password fuzz-json fuzz-autoconfig fuzz-oauth2
+                fuzz-redirect)
   # The program, its window and its tests are not needed here: only the
   # fuzz targets are built.
   if CC=clang build "$PWD/build-fuzz" "-Dfuzzing=true" "${fuzz_targets[@]}"; then
