@@ -6,9 +6,8 @@
 
 #include "config.h"
 
-#include <curl/curl.h>
-
 #include "sk-connection-test-private.h"
+#include "sk-core.h"
 #include "sk-secret.h"
 #include "sk-server-trust.h"
 #include "sk-sign-in.h"
@@ -19,27 +18,6 @@
  * and JSON in sk-test-result.c. */
 
 G_DEFINE_QUARK (sk-connection-test-error-quark, sk_connection_test_error)
-
-/* libcurl must be initialised once, on the main thread, before any worker
- * uses it; g_once runs it on the first test, which the main thread starts. */
-static gpointer
-init_libraries (gpointer data)
-{
-  CURLcode code = curl_global_init (CURL_GLOBAL_DEFAULT);
-
-  if (code != CURLE_OK)
-    g_error ("libcurl cannot start: %s", curl_easy_strerror (code));
-
-  return NULL;
-}
-
-static void
-ensure_libraries (void)
-{
-  static GOnce init_once = G_ONCE_INIT;
-
-  g_once (&init_once, init_libraries, NULL);
-}
 
 /* Signing in with the provider */
 
@@ -412,7 +390,7 @@ sk_connection_test_async (SkAccount            *account,
   g_return_if_fail (SK_IS_ACCOUNT (account));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  ensure_libraries ();
+  sk_core_ensure_curl ();
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, sk_connection_test_async);
@@ -553,7 +531,7 @@ sk_connection_send_async (SkAccount            *account,
   g_return_if_fail (message != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  ensure_libraries ();
+  sk_core_ensure_curl ();
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, sk_connection_send_async);

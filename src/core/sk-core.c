@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <curl/curl.h>
+
 #include "sk-core.h"
 #include "sk-core-resources.h"
 
@@ -19,5 +21,20 @@ sk_core_ensure_resources (void)
     {
       sk_core_register_resource ();
       g_once_init_leave (&registered, 1);
+    }
+}
+
+void
+sk_core_ensure_curl (void)
+{
+  static gsize started;
+
+  if (g_once_init_enter (&started))
+    {
+      CURLcode code = curl_global_init (CURL_GLOBAL_DEFAULT);
+
+      if (code != CURLE_OK)
+        g_error ("libcurl cannot start: %s", curl_easy_strerror (code));
+      g_once_init_leave (&started, 1);
     }
 }

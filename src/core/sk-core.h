@@ -12,4 +12,9 @@ G_BEGIN_DECLS
  * from any thread, any number of times. */
 void sk_core_ensure_resources (void);
 
+/* Starts libcurl, once.  Call it from the main thread before a worker
+ * uses libcurl: every part that does (the connection test, HTTPS,
+ * guessing) starts its work from there. */
+void sk_core_ensure_curl      (void);
+
 G_END_DECLS

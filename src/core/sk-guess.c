@@ -20,6 +20,7 @@
 #include <openssl/x509.h>
 
 #include "sk-account.h"
+#include "sk-core.h"
 #include "sk-guess.h"
 #include "sk-server-trust.h"
 
@@ -621,8 +622,6 @@ guess_thread (GTask        *task,
   g_task_return_pointer (task, make_result (guess), (GDestroyNotify) sk_guess_result_free);
 }
 
-static gsize curl_ready;
-
 void
 sk_guess_async (const char           *email,
                 const SkGuessOptions *options,
@@ -638,9 +637,7 @@ sk_guess_async (const char           *email,
   g_return_if_fail (email != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  /* libcurl wants this once, on the main thread, before any thread. */
-  if (g_once_init_enter (&curl_ready))
-    g_once_init_leave (&curl_ready, curl_global_init (CURL_GLOBAL_DEFAULT) == CURLE_OK ? 1 : 2);
+  sk_core_ensure_curl ();
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, sk_guess_async);

@@ -18,6 +18,7 @@
 #include <curl/curl.h>
 #include <glib/gi18n-lib.h>
 
+#include "sk-core.h"
 #include "sk-http.h"
 #include "sk-server-trust.h"
 
@@ -56,20 +57,6 @@ job_free (Job *job)
   g_clear_pointer (&job->body, g_byte_array_unref);
   g_free (job->final_url);
   g_free (job);
-}
-
-/* libcurl must be initialised on the main thread before any worker uses
- * it; the first request is started from there.  curl_global_init() counts
- * its callers, so the connection test's own call does not conflict. */
-static gpointer
-init_curl (gpointer data)
-{
-  CURLcode code = curl_global_init (CURL_GLOBAL_DEFAULT);
-
-  if (code != CURLE_OK)
-    g_error ("libcurl cannot start: %s", curl_easy_strerror (code));
-
-  return NULL;
 }
 
 static size_t
@@ -338,12 +325,11 @@ start (const SkHttpRequest  *request,
        GAsyncReadyCallback   callback,
        gpointer              user_data)
 {
-  static GOnce init_once = G_ONCE_INIT;
   g_autoptr(GTask) task = NULL;
   GError *error = NULL;
   Job *job;
 
-  g_once (&init_once, init_curl, NULL);
+  sk_core_ensure_curl ();
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, form != NULL ? (gpointer) sk_http_post_form_async
