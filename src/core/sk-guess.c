@@ -20,6 +20,7 @@
 #include <openssl/x509.h>
 
 #include "sk-account.h"
+#include "sk-autoconfig.h"
 #include "sk-core.h"
 #include "sk-guess.h"
 #include "sk-server-trust.h"
@@ -631,7 +632,7 @@ sk_guess_async (const char           *email,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
-  const char *at;
+  g_autofree char *domain = NULL;
   Guess *guess;
 
   g_return_if_fail (email != NULL);
@@ -642,8 +643,7 @@ sk_guess_async (const char           *email,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, sk_guess_async);
 
-  at = strrchr (email, '@');
-  if (!sk_email_is_valid (email) || at == NULL)
+  if (!sk_email_is_valid (email) || !sk_address_split (email, NULL, &domain))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                                _("Check the e-mail address: it should look like office@example.com, "
@@ -653,7 +653,7 @@ sk_guess_async (const char           *email,
 
   guess = g_new0 (Guess, 1);
   guess->email = g_strdup (email);
-  guess->domain = g_hostname_to_ascii (at + 1);
+  guess->domain = g_hostname_to_ascii (domain);
   guess->probe_timeout = options != NULL && options->probe_timeout > 0
                          ? options->probe_timeout : DEFAULT_PROBE_TIMEOUT;
   guess->probes = g_ptr_array_new_with_free_func ((GDestroyNotify) probe_free);
