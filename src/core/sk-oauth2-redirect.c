@@ -189,7 +189,7 @@ sk_oauth2_redirect_read (const char  *head,
 
   query = request_query (head);
   if (query != NULL)
-    params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL);
+    params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_WWW_FORM, NULL);
   if (params == NULL)
     return SK_REDIRECT_ELSEWHERE;
 

@@ -504,6 +504,8 @@ test_redirect_denied (void)
     g_main_context_iteration (NULL, TRUE);
   g_assert_null (wait->code);
   g_assert_error (wait->error, SK_OAUTH2_ERROR, SK_OAUTH2_ERROR_DENIED);
+  /* The query is form-encoded: "+" is a space, as browsers send it. */
+  g_assert_nonnull (strstr (wait->error->message, "The user declined."));
 
   wait_free (wait);
 }
