@@ -19,11 +19,12 @@
 #include "sk-confirm-dialog.h"
 #include "sk-general-page.h"
 #include "sk-gmail-guide.h"
+#include "sk-microsoft-guide.h"
 #include "sk-servers-page.h"
 #include "sk-widget-util.h"
 
-/* What the Gmail guide adds to the dialog's width: the pane and the space
- * before it. */
+/* What a guide adds to the dialog's width: the pane and the space before
+ * it. */
 #define GUIDE_WIDTH (320 + 12)
 
 typedef enum
@@ -66,7 +67,8 @@ struct _SkAccountDialog
   GtkWidget       *ok_button;
   GtkWidget       *close_button;
   GtkToggleButton *guide_button;
-  GtkWidget       *guide;
+  GtkWidget       *guide;             /* Gmail's */
+  GtkWidget       *microsoft_guide;
 
   SkAccountStore  *store;
   SkAccount       *original;   /* NULL for a new account */
@@ -235,7 +237,8 @@ users_changed (SkAccountDialog *self,
   revalidate (self);
 }
 
-/* The Gmail guide */
+/* The guides: Gmail's, or Microsoft 365's for an account that signs in
+ * with Microsoft.  One button shows whichever fits the account. */
 
 static gboolean
 is_google_account (SkAccountDialog *self)
@@ -245,18 +248,38 @@ is_google_account (SkAccountDialog *self)
          sk_host_is_google (sk_account_get_outgoing_host (self->account));
 }
 
+static gboolean
+is_microsoft_account (SkAccountDialog *self)
+{
+  return sk_account_uses_oauth2 (self->account)
+         && g_strcmp0 (sk_account_get_oauth2_provider (self->account), "microsoft") == 0;
+}
+
+static GtkWidget *
+current_guide (SkAccountDialog *self)
+{
+  return is_microsoft_account (self) ? self->microsoft_guide : self->guide;
+}
+
+static gboolean
+guide_shown (SkAccountDialog *self)
+{
+  return gtk_widget_get_visible (self->guide) || gtk_widget_get_visible (self->microsoft_guide);
+}
+
 static void
 guide_toggled (SkAccountDialog *self)
 {
   gboolean shown = gtk_toggle_button_get_active (self->guide_button);
+  GtkWidget *guide = current_guide (self);
   int width;
   int height;
 
   self->guide_touched = TRUE;
-  if (shown == gtk_widget_get_visible (self->guide))
+  if (shown == guide_shown (self))
     return;
 
-  gtk_widget_set_visible (self->guide, shown);
+  gtk_widget_set_visible (guide, shown);
 
   /* The pane comes beside the tabs, which keep their width. */
   if (gtk_window_is_maximized (GTK_WINDOW (self)))
@@ -274,16 +297,41 @@ show_guide (SkAccountDialog *self)
   gtk_toggle_button_set_active (self->guide_button, TRUE);
 }
 
-/* A Google account gets the guide once, when it becomes one; a guide the
- * person closed stays closed. */
+/* The button names the guide it shows; an open pane follows the account
+ * from one kind to the other. */
+static void
+update_guide_button (SkAccountDialog *self)
+{
+  gboolean microsoft = is_microsoft_account (self);
+  const char *label = microsoft ? _("Microsoft 365 guide") : _("Gmail guide");
+
+  gtk_button_set_label (GTK_BUTTON (self->guide_button), label);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->guide_button),
+                               microsoft
+                               ? _("Signing in with Microsoft, and what to ask IT support for (F1)")
+                               : _("Step by step to an app password for a Gmail account (F1)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->guide_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+
+  if (guide_shown (self))
+    {
+      gtk_widget_set_visible (self->guide, !microsoft);
+      gtk_widget_set_visible (self->microsoft_guide, microsoft);
+    }
+}
+
+/* A Google or Microsoft account gets its guide once, when it becomes one;
+ * a guide the person closed stays closed. */
 static void
 update_google (SkAccountDialog *self)
 {
   sk_servers_page_set_google (SK_SERVERS_PAGE (self->servers_page), self->google_source);
   sk_gmail_guide_set_workspace (SK_GMAIL_GUIDE (self->guide),
                                 self->google_source == SK_DETECT_SOURCE_WORKSPACE);
+  update_guide_button (self);
 
-  if (!self->guide_touched && is_google_account (self))
+  if (!self->guide_touched && (is_google_account (self) || is_microsoft_account (self)))
     show_guide (self);
 }
 
@@ -307,6 +355,26 @@ address_detected (SkAccountDialog *self,
     self->google_source = SK_DETECT_SOURCE_NONE;
 
   update_google (self);
+}
+
+/* "Sign in with …" on tab 1 or in a guide: the row that shows how it
+ * goes is on tab 2. */
+static void
+guide_sign_in (SkAccountDialog *self)
+{
+  gtk_notebook_set_current_page (self->notebook, PAGE_SERVERS);
+  sk_servers_page_sign_in (SK_SERVERS_PAGE (self->servers_page));
+}
+
+/* The Gmail guide's other way in: Google's servers, signed in to. */
+static void
+guide_sign_in_google (SkAccountDialog *self)
+{
+  gtk_notebook_set_current_page (self->notebook, PAGE_SERVERS);
+  if (!sk_host_is_google (sk_account_get_incoming_host (self->account)))
+    sk_servers_page_fill_in_google (SK_SERVERS_PAGE (self->servers_page));
+  sk_servers_page_use_sign_in (SK_SERVERS_PAGE (self->servers_page), "google");
+  sk_servers_page_sign_in (SK_SERVERS_PAGE (self->servers_page));
 }
 
 static void
@@ -334,10 +402,28 @@ test_guide_step (SkAccountDialog *self,
   sk_gmail_guide_highlight_step (SK_GMAIL_GUIDE (self->guide), (guint) step, web_login_url);
 }
 
+/* A Microsoft account's failure, of a test or of signing in, that IT
+ * support must act on or that signing in again mends, is explained in the
+ * Microsoft 365 guide. */
+static void
+test_failed (SkAccountDialog *self,
+             const char      *code)
+{
+  SkMicrosoftGuidePart part = sk_microsoft_guide_part_for_code (code);
+
+  if (!is_microsoft_account (self) || part == SK_MICROSOFT_GUIDE_NONE)
+    return;
+
+  show_guide (self);
+  sk_microsoft_guide_highlight (SK_MICROSOFT_GUIDE (self->microsoft_guide), part);
+}
+
 static void
 test_started (SkAccountDialog *self)
 {
   sk_gmail_guide_highlight_step (SK_GMAIL_GUIDE (self->guide), 0, NULL);
+  sk_microsoft_guide_highlight (SK_MICROSOFT_GUIDE (self->microsoft_guide),
+                                SK_MICROSOFT_GUIDE_NONE);
 }
 
 /* F1, the key for help, stands in for the button, which has no mnemonic. */
@@ -754,7 +840,7 @@ save_size (SkAccountDialog *self)
 
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
   /* The size of the dialog itself: the guide adds to it when it opens. */
-  if (gtk_widget_get_visible (self->guide))
+  if (guide_shown (self))
     width = MAX (width - GUIDE_WIDTH, 1);
   g_settings_set_int (self->settings, "dialog-width", width);
   g_settings_set_int (self->settings, "dialog-height", height);
@@ -772,6 +858,7 @@ sk_account_dialog_constructed (GObject *object)
   for (guint i = 0; i < N_PAGES; i++)
     sk_account_page_set_account (SK_ACCOUNT_PAGE (get_page (self, i)), self->account);
   sk_gmail_guide_set_account (SK_GMAIL_GUIDE (self->guide), self->account);
+  sk_microsoft_guide_set_account (SK_MICROSOFT_GUIDE (self->microsoft_guide), self->account);
   /* Taken after the pages have shown the account, so that nothing they
    * tidied on the way counts as a change. */
   self->snapshot = sk_account_copy (self->account);
@@ -786,6 +873,12 @@ sk_account_dialog_constructed (GObject *object)
   g_signal_connect_object (self->account, "notify::incoming-host",
                            G_CALLBACK (update_google), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->account, "notify::outgoing-host",
+                           G_CALLBACK (update_google), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->account, "notify::oauth2-provider",
+                           G_CALLBACK (update_google), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->account, "notify::incoming-auth",
+                           G_CALLBACK (update_google), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->account, "notify::outgoing-auth-method",
                            G_CALLBACK (update_google), self, G_CONNECT_SWAPPED);
   email_changed (self);
 
@@ -804,6 +897,11 @@ sk_account_dialog_dispose (GObject *object)
   /* Closed without saving (Cancel, or the application ending). */
   if (self->state == STATE_EDITING && self->certificates_page != NULL)
     forget_certificates_unsaved (self);
+  /* A new account never saved keeps nothing in the keyring: a sign-in
+   * made in the dialog goes with it. */
+  if (self->state == STATE_EDITING && self->original == NULL && self->account != NULL
+      && sk_account_uses_oauth2 (self->account))
+    sk_secret_clear_async (sk_account_get_id (self->account), NULL, NULL, NULL);
 
   if (self->discard_dialog != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->discard_dialog), (gpointer *) &self->discard_dialog);
@@ -921,6 +1019,7 @@ sk_account_dialog_class_init (SkAccountDialogClass *klass)
   g_type_ensure (SK_TYPE_SERVERS_PAGE);
   g_type_ensure (SK_TYPE_CERTIFICATES_PAGE);
   g_type_ensure (SK_TYPE_GMAIL_GUIDE);
+  g_type_ensure (SK_TYPE_MICROSOFT_GUIDE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/pl/skrzynka/Skrzynka/ui/sk-account-dialog.ui");
@@ -940,12 +1039,15 @@ sk_account_dialog_class_init (SkAccountDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SkAccountDialog, close_button);
   gtk_widget_class_bind_template_child (widget_class, SkAccountDialog, guide_button);
   gtk_widget_class_bind_template_child (widget_class, SkAccountDialog, guide);
+  gtk_widget_class_bind_template_child (widget_class, SkAccountDialog, microsoft_guide);
   gtk_widget_class_bind_template_callback (widget_class, ok_clicked);
   gtk_widget_class_bind_template_callback (widget_class, cancel_clicked);
   gtk_widget_class_bind_template_callback (widget_class, close_clicked);
   gtk_widget_class_bind_template_callback (widget_class, guide_toggled);
   gtk_widget_class_bind_template_callback (widget_class, address_detected);
   gtk_widget_class_bind_template_callback (widget_class, guide_fill_in);
+  gtk_widget_class_bind_template_callback (widget_class, guide_sign_in);
+  gtk_widget_class_bind_template_callback (widget_class, guide_sign_in_google);
 
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, escape_pressed, NULL);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_F1, 0, help_pressed, NULL);
@@ -964,6 +1066,10 @@ sk_account_dialog_init (SkAccountDialog *self)
                            "guide-step", G_CALLBACK (test_guide_step), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (sk_servers_page_get_test_panel (SK_SERVERS_PAGE (self->servers_page)),
                            "started", G_CALLBACK (test_started), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (sk_servers_page_get_test_panel (SK_SERVERS_PAGE (self->servers_page)),
+                           "failed", G_CALLBACK (test_failed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (sk_servers_page_get_sign_in_row (SK_SERVERS_PAGE (self->servers_page)),
+                           "failed", G_CALLBACK (test_failed), self, G_CONNECT_SWAPPED);
 }
 
 SkAccountDialog *

@@ -49,6 +49,7 @@ struct _SkGeneralPage
   GtkLabel            *found_warning;
   GtkLabel            *found_notes;
   GtkWidget           *found_button;
+  GtkButton           *found_sign_in_button;
   GtkCheckButton      *sign_check;
   GtkLabel            *sign_explanation;
   GtkEntry            *code_entry;
@@ -87,6 +88,7 @@ struct _SkGeneralPage
 
 enum {
   DETECTED,
+  SIGN_IN,
   N_SIGNALS
 };
 
@@ -513,26 +515,35 @@ source_sentence (const char *source)
   return _("Settings found for %s");
 }
 
-/* A sign-in (OAuth 2.0) cannot be set up from the window yet: say so in
- * plain words rather than offer a button that would fill in a password
- * login the server refuses. */
-static char *
-describe_sign_in (const SkFoundServer *incoming,
+/* The provider a found server signs in with, or NULL when it takes a
+ * password. */
+static SkOAuth2Provider *
+sign_in_provider (const SkFoundServer *incoming,
                   const SkFoundServer *outgoing)
 {
   const SkFoundServer *oauth2 = incoming != NULL && incoming->login == SK_LOGIN_OAUTH2
                                 ? incoming : outgoing;
-  g_autoptr(SkOAuth2Provider) provider = NULL;
 
   if (oauth2 == NULL || oauth2->login != SK_LOGIN_OAUTH2)
     return NULL;
 
-  provider = sk_oauth2_provider_find_for_host (oauth2->server->host);
+  /* The parser took OAuth2 only for a host a provider serves. */
+  return sk_oauth2_provider_find_for_host (oauth2->server->host);
+}
+
+static char *
+describe_sign_in (const SkFoundServer *incoming,
+                  const SkFoundServer *outgoing)
+{
+  g_autoptr(SkOAuth2Provider) provider = sign_in_provider (incoming, outgoing);
+
+  if (provider == NULL)
+    return NULL;
+
   /* TRANSLATORS: %s is a provider: "This account signs in with Microsoft" */
-  return g_strdup_printf (_("This account signs in with %s, not with a password. Signing in "
-                            "from this window is not available yet: ask IT support to set "
-                            "the account up."),
-                          provider != NULL ? provider->name : oauth2->server->host);
+  return g_strdup_printf (_("This account signs in with %s in your web browser, not with a "
+                            "password kept here."),
+                          provider->name);
 }
 
 static gboolean
@@ -564,7 +575,8 @@ update_found (SkGeneralPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->found_warning),
                           sign_in != NULL || is_unencrypted (incoming)
                           || is_unencrypted (outgoing));
-  gtk_widget_set_visible (self->found_button, sign_in == NULL);
+  gtk_widget_set_visible (self->found_button, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->found_sign_in_button), FALSE);
 }
 
 static void
@@ -614,8 +626,11 @@ static SkServer *
 server_to_fill (const SkFoundServer *found)
 {
   SkServer *server = sk_server_copy (found->server);
+  g_autoptr(SkOAuth2Provider) provider = sign_in_provider (found, NULL);
 
-  server->auth_method = SK_AUTH_METHOD_AUTO;
+  server->auth_method = provider != NULL ? SK_AUTH_METHOD_OAUTH2 : SK_AUTH_METHOD_AUTO;
+  g_free (server->oauth2_provider);
+  server->oauth2_provider = provider != NULL ? g_strdup (provider->id) : NULL;
   server->plain_confirmed = FALSE;
   g_free (server->pinned_sha256);
   server->pinned_sha256 = g_strdup ("");
@@ -629,6 +644,7 @@ found_accepted (SkGeneralPage *self)
 {
   const SkFoundServer *incoming;
   const SkFoundServer *outgoing;
+  g_autoptr(SkOAuth2Provider) provider = NULL;
   g_autofree char *changes = NULL;
   g_autofree char *text = NULL;
   gboolean had_focus;
@@ -638,6 +654,7 @@ found_accepted (SkGeneralPage *self)
   incoming = chosen_incoming (self);
   outgoing = chosen_outgoing (self);
   changes = describe_changes (incoming, outgoing);
+  provider = sign_in_provider (incoming, outgoing);
   if (incoming != NULL)
     {
       g_autoptr(SkServer) server = server_to_fill (incoming);
@@ -666,8 +683,36 @@ found_accepted (SkGeneralPage *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->found_icon), "success-icon");
   gtk_widget_set_visible (self->found_choice, FALSE);
   gtk_widget_set_visible (self->found_button, FALSE);
+
+  /* A sign-in this copy cannot do says so for IT support, never with a
+   * button that would not work. */
+  if (provider != NULL && provider->problem != NULL)
+    {
+      gtk_label_set_text (self->found_warning, provider->problem);
+      gtk_widget_set_visible (GTK_WIDGET (self->found_warning), TRUE);
+    }
+  /* What comes next for a sign-in is signing in: the button is here. */
+  else if (provider != NULL)
+    {
+      g_autofree char *label = NULL;
+
+      /* TRANSLATORS: %s is the provider, "Microsoft" or "Google" */
+      label = g_strdup_printf (_("Sign in _with %s"), provider->name);
+      gtk_button_set_label (self->found_sign_in_button, label);
+      gtk_widget_set_visible (GTK_WIDGET (self->found_sign_in_button), TRUE);
+      if (had_focus)
+        gtk_widget_grab_focus (GTK_WIDGET (self->found_sign_in_button));
+      return;
+    }
+
   if (had_focus)
     gtk_widget_grab_focus (GTK_WIDGET (self->email_entry));
+}
+
+static void
+found_sign_in (SkGeneralPage *self)
+{
+  g_signal_emit (self, signals[SIGN_IN], 0);
 }
 
 /* Like may_offer(): servers the person typed are theirs. */
@@ -1108,6 +1153,7 @@ sk_general_page_class_init (SkGeneralPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, found_warning);
   gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, found_notes);
   gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, found_button);
+  gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, found_sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, sign_check);
   gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, sign_explanation);
   gtk_widget_class_bind_template_child (widget_class, SkGeneralPage, code_entry);
@@ -1135,6 +1181,7 @@ sk_general_page_class_init (SkGeneralPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, update_empty_state);
   gtk_widget_class_bind_template_callback (widget_class, offer_accepted);
   gtk_widget_class_bind_template_callback (widget_class, found_accepted);
+  gtk_widget_class_bind_template_callback (widget_class, found_sign_in);
   gtk_widget_class_bind_template_callback (widget_class, found_choice_changed);
   gtk_widget_class_bind_template_callback (widget_class, sign_toggled);
 
@@ -1144,6 +1191,14 @@ sk_general_page_class_init (SkGeneralPageClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_POINTER);
+
+  /* "Sign in with …" after settings that sign in were filled in. */
+  signals[SIGN_IN] =
+    g_signal_new ("sign-in",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void

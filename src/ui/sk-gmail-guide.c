@@ -8,6 +8,8 @@
 
 #include <glib/gi18n.h>
 
+#include "core/sk-oauth2-provider.h"
+
 #include "sk-gmail-guide.h"
 
 #define SECURITY_URI      "https://myaccount.google.com/security"
@@ -64,6 +66,8 @@ struct _SkGmailGuide
   GtkWidget         *workspace_note;
   GtkWidget         *steps_box;
   GtkWidget         *sign_in_box;
+  GtkWidget         *google_sign_in_button;
+  GtkLabel          *google_unavailable_label;
 
   Step               steps[SK_GMAIL_GUIDE_N_STEPS];
 
@@ -86,6 +90,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   FILL_IN,
+  SIGN_IN,
   N_SIGNALS
 };
 
@@ -183,6 +188,25 @@ sign_in_clicked (SkGmailGuide *self)
   g_return_if_fail (self->sign_in_url != NULL);
 
   open_uri (self, &self->steps[0], self->sign_in_url);
+}
+
+static void
+google_sign_in_clicked (SkGmailGuide *self)
+{
+  g_signal_emit (self, signals[SIGN_IN], 0);
+}
+
+/* Never a button that cannot work: without a client ID, the sentence for
+ * IT support stands in its place. */
+static void
+show_google_sign_in (SkGmailGuide *self)
+{
+  g_autoptr(SkOAuth2Provider) google = sk_oauth2_provider_find ("google");
+  const char *problem = google != NULL ? google->problem : NULL;
+
+  gtk_widget_set_visible (self->google_sign_in_button, google != NULL && problem == NULL);
+  gtk_label_set_text (self->google_unavailable_label, problem != NULL ? problem : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->google_unavailable_label), problem != NULL);
 }
 
 /* Only Google's own sign-in page may be opened from a server's reply: any
@@ -636,6 +660,13 @@ sk_gmail_guide_class_init (SkGmailGuideClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
+  /* "Sign in with Google instead": no app password for this account. */
+  signals[SIGN_IN] =
+    g_signal_new ("sign-in",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -644,6 +675,9 @@ sk_gmail_guide_class_init (SkGmailGuideClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SkGmailGuide, content);
   gtk_widget_class_bind_template_child (widget_class, SkGmailGuide, workspace_note);
   gtk_widget_class_bind_template_child (widget_class, SkGmailGuide, steps_box);
+  gtk_widget_class_bind_template_child (widget_class, SkGmailGuide, google_sign_in_button);
+  gtk_widget_class_bind_template_child (widget_class, SkGmailGuide, google_unavailable_label);
+  gtk_widget_class_bind_template_callback (widget_class, google_sign_in_clicked);
 }
 
 static void
@@ -654,6 +688,7 @@ sk_gmail_guide_init (SkGmailGuide *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   build_steps (self);
+  show_google_sign_in (self);
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scrolled), "changed",
                            G_CALLBACK (adjustment_changed), self, G_CONNECT_SWAPPED);
 }

@@ -17,7 +17,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (SkGmailGuide, sk_gmail_guide, SK, GMAIL_GUIDE, GtkWidget)
 
-/* Signal "fill-in": the person asked for Google's server settings (step 5). */
+/* Signal "fill-in": the person asked for Google's server settings (step 5).
+ * Signal "sign-in": the person chose to sign in with Google instead of an
+ * app password. */
 
 GtkWidget *sk_gmail_guide_new               (void);
 /* The account whose "guide-steps" the tick boxes show and change. */

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "core/sk-diagnosis.h"
+#include "core/sk-oauth2-provider.h"
 
 #include "sk-servers-page.h"
 
@@ -34,10 +35,13 @@ struct _SkServersPage
   GtkCheckButton    *delete_with_deleted_check;
   GtkEntry          *username_entry;
   GtkLabel          *username_message;
+  GtkWidget         *password_label;
   GtkPasswordEntry  *password_entry;
   GtkLabel          *password_message;
   GtkWidget         *password_hint;
   GtkLabel          *password_hint_label;
+  GtkWidget         *sign_in_label;
+  SkSignInRow       *sign_in_row;
 
   GtkExpander       *advanced_expander;
   GtkWidget         *advanced_warning;
@@ -50,6 +54,7 @@ struct _SkServersPage
   GtkCheckButton    *incoming_plain_confirmed_check;
   GtkLabel          *incoming_security_message;
   GtkDropDown       *incoming_auth_dropdown;
+  GtkStringList     *auth_methods;
   GtkEntry          *outgoing_port_entry;
   GtkLabel          *outgoing_port_message;
   GtkDropDown       *outgoing_security_dropdown;
@@ -63,12 +68,16 @@ struct _SkServersPage
   GtkLabel          *outgoing_username_message;
   GtkPasswordEntry  *outgoing_password_entry;
   GtkLabel          *outgoing_password_message;
+  GtkWidget         *outgoing_password_label;
   GtkWidget         *outgoing_auth_method_label;
   GtkDropDown       *outgoing_auth_method_dropdown;
   SkTestPanel       *test_panel;
 
   SkAccount         *account;
   GPtrArray         *bindings;
+  /* The provider of each "Sign in with …" in the authentication
+   * dropdowns, which list them after the other methods. */
+  GPtrArray         *auth_providers;
   SkDetectSource     google_source;
 
   /* The settings the ports were last proposed for, to tell a standard port
@@ -93,6 +102,9 @@ struct _SkServersPage
 G_STATIC_ASSERT (SK_N_FIELDS <= 32);
 
 static void sk_servers_page_account_page_init (SkAccountPageInterface *iface);
+static void auth_chosen                        (SkServersPage          *self,
+                                                GParamSpec             *pspec,
+                                                GtkDropDown            *dropdown);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (SkServersPage, sk_servers_page, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (SK_TYPE_ACCOUNT_PAGE,
@@ -283,6 +295,10 @@ update_password_hint (SkServersPage *self)
       wipe_free (normalized);
     }
 
+  if (self->account != NULL
+      && sk_account_get_incoming_auth_method (self->account) == SK_AUTH_METHOD_OAUTH2)
+    hint = NULL;
+
   gtk_label_set_text (self->password_hint_label, hint != NULL ? hint : "");
   gtk_widget_set_visible (self->password_hint, hint != NULL);
 }
@@ -314,6 +330,46 @@ update_google (SkServersPage *self)
   update_password_hint (self);
 }
 
+/* What would make a password longer than MAX_PASSWORD_CHARS is kept out
+ * of editable; TRUE when it was. */
+static gboolean
+refuse_long_text (GtkEditable *editable,
+                  const char  *text,
+                  int          length)
+{
+  if (g_utf8_strlen (text, length) + g_utf8_strlen (gtk_editable_get_text (editable), -1)
+      <= MAX_PASSWORD_CHARS)
+    return FALSE;
+
+  g_signal_stop_emission_by_name (editable, "insert-text");
+  return TRUE;
+}
+
+/* The SMTP password's field says it under itself, where validation's
+ * words go (they come back at the next change of the account). */
+static void
+outgoing_password_insert_text (SkServersPage *self,
+                               const char    *text,
+                               int            length,
+                               int           *position,
+                               GtkEditable   *editable)
+{
+  glong n_chars = g_utf8_strlen (text, length);
+  g_autofree char *refused = NULL;
+
+  if (!refuse_long_text (editable, text, length))
+    return;
+
+  refused = g_strdup_printf (ngettext ("What you pasted is %ld character long, too long for a "
+                                       "password, and was left out. Check what you copied.",
+                                       "What you pasted is %ld characters long, too long for a "
+                                       "password, and was left out. Check what you copied.",
+                                       n_chars),
+                             n_chars);
+  sk_field_show_problem (GTK_WIDGET (self->outgoing_password_entry),
+                         self->outgoing_password_message, refused);
+}
+
 /* Google shows an app password in groups ("abcd efgh ijkl mnop"); its
  * servers want it whole.  What is typed or pasted is tidied on its way in,
  * so that the cursor stays where the person expects it. */
@@ -328,9 +384,8 @@ password_insert_text (SkServersPage *self,
   char *normalized;
   glong n_chars = g_utf8_strlen (text, length);
 
-  if (n_chars + g_utf8_strlen (gtk_editable_get_text (editable), -1) > MAX_PASSWORD_CHARS)
+  if (refuse_long_text (editable, text, length))
     {
-      g_signal_stop_emission_by_name (editable, "insert-text");
       self->refused_paste = n_chars;
       update_password_hint (self);
       return;
@@ -373,6 +428,10 @@ update_dependents (SkServersPage *self)
   SkAccount *account = self->account;
   SkOutgoingLogin outgoing_login = sk_account_get_outgoing_login (account);
   gboolean outgoing_auth = outgoing_login != SK_OUTGOING_LOGIN_NONE;
+  gboolean incoming_oauth2 =
+    sk_account_get_incoming_auth_method (account) == SK_AUTH_METHOD_OAUTH2;
+  gboolean outgoing_oauth2 =
+    outgoing_auth && sk_account_get_outgoing_auth_method (account) == SK_AUTH_METHOD_OAUTH2;
 
   gtk_widget_set_visible (self->pop3_options,
                           sk_account_get_account_type (account) == SK_ACCOUNT_TYPE_POP3);
@@ -384,6 +443,15 @@ update_dependents (SkServersPage *self)
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->outgoing_same_login_check), outgoing_auth);
   gtk_widget_set_visible (self->outgoing_login_grid, outgoing_login == SK_OUTGOING_LOGIN_OWN);
+
+  /* A sign-in with the provider stands where the password would. */
+  gtk_widget_set_visible (self->password_label, !incoming_oauth2);
+  gtk_widget_set_visible (GTK_WIDGET (self->password_entry), !incoming_oauth2);
+  gtk_widget_set_visible (self->sign_in_label, sk_account_uses_oauth2 (account));
+  gtk_widget_set_visible (GTK_WIDGET (self->sign_in_row), sk_account_uses_oauth2 (account));
+  gtk_widget_set_visible (self->outgoing_password_label, !outgoing_oauth2);
+  gtk_widget_set_visible (GTK_WIDGET (self->outgoing_password_entry), !outgoing_oauth2);
+  update_password_hint (self);
   gtk_widget_set_sensitive (self->outgoing_auth_method_label, outgoing_auth);
   gtk_widget_set_sensitive (GTK_WIDGET (self->outgoing_auth_method_dropdown), outgoing_auth);
 }
@@ -458,6 +526,104 @@ security_changed (SkServersPage *self,
   update_dependents (self);
 }
 
+/* Authentication: the methods of SkAuthMethod before SK_AUTH_METHOD_OAUTH2,
+ * then "Sign in with …" for each provider, one entry each. */
+
+static guint
+add_sign_in_provider (SkServersPage *self,
+                      const char    *id,
+                      const char    *name)
+{
+  g_autofree char *label = NULL;
+
+  /* TRANSLATORS: an authentication method; %s is the provider, "Microsoft" */
+  label = g_strdup_printf (_("Sign in with %s"), name);
+  gtk_string_list_append (self->auth_methods, label);
+  g_ptr_array_add (self->auth_providers, g_strdup (id));
+
+  return SK_AUTH_METHOD_OAUTH2 + self->auth_providers->len - 1;
+}
+
+static void
+list_sign_in_providers (SkServersPage *self)
+{
+  g_autoptr(GPtrArray) providers = sk_oauth2_provider_list ();
+
+  for (guint i = 0; i < providers->len; i++)
+    {
+      const SkOAuth2Provider *provider = g_ptr_array_index (providers, i);
+
+      add_sign_in_provider (self, provider->id, provider->name);
+    }
+}
+
+static guint
+auth_to_selected (SkServersPage *self,
+                  SkAuthMethod   method)
+{
+  const char *id = sk_account_get_oauth2_provider (self->account);
+  guint index;
+
+  if (method != SK_AUTH_METHOD_OAUTH2)
+    return method;
+
+  /* No provider yet: validation asks for one. */
+  if (*id == '\0')
+    return GTK_INVALID_LIST_POSITION;
+
+  if (g_ptr_array_find_with_equal_func (self->auth_providers, id, g_str_equal, &index))
+    return SK_AUTH_METHOD_OAUTH2 + index;
+
+  /* A provider the key file names but this computer lacks is still shown
+   * as chosen; validation says what is wrong with it. */
+  return add_sign_in_provider (self, id, id);
+}
+
+static void
+show_auth_methods (SkServersPage *self)
+{
+  g_signal_handlers_block_by_func (self->incoming_auth_dropdown, auth_chosen, self);
+  g_signal_handlers_block_by_func (self->outgoing_auth_method_dropdown, auth_chosen, self);
+  gtk_drop_down_set_selected (self->incoming_auth_dropdown,
+                              auth_to_selected (self,
+                                                sk_account_get_incoming_auth_method (self->account)));
+  gtk_drop_down_set_selected (self->outgoing_auth_method_dropdown,
+                              auth_to_selected (self,
+                                                sk_account_get_outgoing_auth_method (self->account)));
+  g_signal_handlers_unblock_by_func (self->incoming_auth_dropdown, auth_chosen, self);
+  g_signal_handlers_unblock_by_func (self->outgoing_auth_method_dropdown, auth_chosen, self);
+}
+
+static void
+auth_chosen (SkServersPage *self,
+             GParamSpec    *pspec,
+             GtkDropDown   *dropdown)
+{
+  guint selected = gtk_drop_down_get_selected (dropdown);
+  SkAuthMethod method = MIN (selected, (guint) SK_AUTH_METHOD_OAUTH2);
+
+  if (self->account == NULL || selected == GTK_INVALID_LIST_POSITION)
+    return;
+
+  /* The provider first, so that the method never names a stale one. */
+  if (method == SK_AUTH_METHOD_OAUTH2)
+    sk_account_set_oauth2_provider (self->account,
+                                    g_ptr_array_index (self->auth_providers,
+                                                       selected - SK_AUTH_METHOD_OAUTH2));
+
+  if (dropdown == self->incoming_auth_dropdown)
+    sk_account_set_incoming_auth_method (self->account, method);
+  else
+    sk_account_set_outgoing_auth_method (self->account, method);
+}
+
+static void
+auth_changed (SkServersPage *self)
+{
+  show_auth_methods (self);
+  update_dependents (self);
+}
+
 static void
 release_account (SkServersPage *self)
 {
@@ -469,6 +635,7 @@ release_account (SkServersPage *self)
   g_ptr_array_set_size (self->bindings, 0);
 
   g_signal_handlers_disconnect_by_data (self->account, self);
+  sk_sign_in_row_set_account (self->sign_in_row, NULL);
   g_clear_object (&self->account);
 }
 
@@ -511,8 +678,6 @@ sk_servers_page_set_account (SkAccountPage *page,
   bind_full (self, "incoming-security", self->incoming_security_dropdown, "selected",
              enum_to_selected, selected_to_enum, NULL);
   bind (self, "incoming-plain-confirmed", self->incoming_plain_confirmed_check, "active");
-  bind_full (self, "incoming-auth", self->incoming_auth_dropdown, "selected",
-             enum_to_selected, selected_to_enum, NULL);
   bind_full (self, "outgoing-port", self->outgoing_port_entry, "text",
              port_to_text, text_to_port, NULL);
   bind_full (self, "outgoing-security", self->outgoing_security_dropdown, "selected",
@@ -522,8 +687,6 @@ sk_servers_page_set_account (SkAccountPage *page,
   bind (self, "outgoing-same-login", self->outgoing_same_login_check, "active");
   bind (self, "outgoing-username", self->outgoing_username_entry, "text");
   bind (self, "outgoing-password", self->outgoing_password_entry, "text");
-  bind_full (self, "outgoing-auth-method", self->outgoing_auth_method_dropdown, "selected",
-             enum_to_selected, selected_to_enum, NULL);
 
   g_signal_connect_object (account, "notify::account-type",
                            G_CALLBACK (account_type_changed), self, G_CONNECT_SWAPPED);
@@ -547,7 +710,15 @@ sk_servers_page_set_account (SkAccountPage *page,
                            G_CALLBACK (server_edited), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (account, "notify::password",
                            G_CALLBACK (password_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (account, "notify::incoming-auth",
+                           G_CALLBACK (auth_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (account, "notify::outgoing-auth-method",
+                           G_CALLBACK (auth_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (account, "notify::oauth2-provider",
+                           G_CALLBACK (auth_changed), self, G_CONNECT_SWAPPED);
 
+  sk_sign_in_row_set_account (self->sign_in_row, account);
+  show_auth_methods (self);
   update_dependents (self);
   update_google (self);
   sk_test_panel_set_account (self->test_panel, account);
@@ -606,6 +777,9 @@ sk_servers_page_show_problems (SkAccountPage *page,
                             self->username_entry, self->username_message);
   basic_ok &= show_problem (problems, SK_FIELD_PASSWORD,
                             self->password_entry, self->password_message);
+  basic_ok &= sk_sign_in_row_show_problem (self->sign_in_row,
+                                           sk_problems_find (problems,
+                                                             SK_FIELD_OAUTH2_PROVIDER));
 
   show_problem (problems, SK_FIELD_TIMEOUT, self->timeout_spin, self->timeout_message);
   show_problem (problems, SK_FIELD_INCOMING_PORT,
@@ -665,6 +839,7 @@ sk_servers_page_finalize (GObject *object)
   SkServersPage *self = SK_SERVERS_PAGE (object);
 
   g_ptr_array_unref (self->bindings);
+  g_ptr_array_unref (self->auth_providers);
 
   G_OBJECT_CLASS (sk_servers_page_parent_class)->finalize (object);
 }
@@ -679,6 +854,7 @@ sk_servers_page_class_init (SkServersPageClass *klass)
   object_class->finalize = sk_servers_page_finalize;
 
   g_type_ensure (SK_TYPE_TEST_PANEL);
+  g_type_ensure (SK_TYPE_SIGN_IN_ROW);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -698,10 +874,13 @@ sk_servers_page_class_init (SkServersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, delete_with_deleted_check);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, username_entry);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, username_message);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, password_label);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, password_entry);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, password_message);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, password_hint);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, password_hint_label);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, sign_in_label);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, sign_in_row);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, advanced_expander);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, advanced_warning);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, timeout_spin);
@@ -713,6 +892,7 @@ sk_servers_page_class_init (SkServersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, incoming_plain_confirmed_check);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, incoming_security_message);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, incoming_auth_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, auth_methods);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_port_entry);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_port_message);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_security_dropdown);
@@ -726,6 +906,7 @@ sk_servers_page_class_init (SkServersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_username_message);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_password_entry);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_password_message);
+  gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_password_label);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_auth_method_label);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, outgoing_auth_method_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SkServersPage, test_panel);
@@ -754,6 +935,8 @@ sk_servers_page_init (SkServersPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->bindings = g_ptr_array_new_with_free_func (g_object_unref);
+  self->auth_providers = g_ptr_array_new_with_free_func (g_free);
+  list_sign_in_providers (self);
 
   gtk_spin_button_set_range (self->timeout_spin, SK_MIN_TIMEOUT, SK_MAX_TIMEOUT);
   gtk_spin_button_set_increments (self->timeout_spin, 5, 30);
@@ -762,6 +945,13 @@ sk_servers_page_init (SkServersPage *self)
   g_signal_connect_object (gtk_editable_get_delegate (GTK_EDITABLE (self->password_entry)),
                            "insert-text",
                            G_CALLBACK (password_insert_text), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_editable_get_delegate (GTK_EDITABLE (self->outgoing_password_entry)),
+                           "insert-text",
+                           G_CALLBACK (outgoing_password_insert_text), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->incoming_auth_dropdown, "notify::selected",
+                           G_CALLBACK (auth_chosen), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->outgoing_auth_method_dropdown, "notify::selected",
+                           G_CALLBACK (auth_chosen), self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *
@@ -803,10 +993,40 @@ sk_servers_page_fill_in_google (SkServersPage *self)
   gtk_widget_set_visible (self->fill_in_result, TRUE);
 }
 
+SkSignInRow *
+sk_servers_page_get_sign_in_row (SkServersPage *self)
+{
+  g_return_val_if_fail (SK_IS_SERVERS_PAGE (self), NULL);
+
+  return self->sign_in_row;
+}
+
 SkTestPanel *
 sk_servers_page_get_test_panel (SkServersPage *self)
 {
   g_return_val_if_fail (SK_IS_SERVERS_PAGE (self), NULL);
 
   return self->test_panel;
+}
+
+void
+sk_servers_page_use_sign_in (SkServersPage *self,
+                             const char    *provider_id)
+{
+  g_return_if_fail (SK_IS_SERVERS_PAGE (self));
+  g_return_if_fail (self->account != NULL);
+  g_return_if_fail (provider_id != NULL);
+
+  sk_account_set_oauth2_provider (self->account, provider_id);
+  sk_account_set_incoming_auth_method (self->account, SK_AUTH_METHOD_OAUTH2);
+  sk_account_set_outgoing_auth (self->account, TRUE);
+  sk_account_set_outgoing_auth_method (self->account, SK_AUTH_METHOD_OAUTH2);
+}
+
+void
+sk_servers_page_sign_in (SkServersPage *self)
+{
+  g_return_if_fail (SK_IS_SERVERS_PAGE (self));
+
+  sk_sign_in_row_sign_in (self->sign_in_row);
 }

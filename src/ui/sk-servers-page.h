@@ -9,6 +9,7 @@
 #include "core/sk-detect.h"
 
 #include "sk-account-page.h"
+#include "sk-sign-in-row.h"
 #include "sk-test-panel.h"
 
 G_BEGIN_DECLS
@@ -27,6 +28,15 @@ void         sk_servers_page_set_google     (SkServersPage  *self,
 /* Puts Google's settings into the account and says what changed, as the
  * "Fill in Gmail settings" button does. */
 void         sk_servers_page_fill_in_google (SkServersPage  *self);
+/* Makes both servers sign in with the provider of that id ("google",
+ * "microsoft") instead of a password. */
+void         sk_servers_page_use_sign_in    (SkServersPage  *self,
+                                             const char     *provider_id);
+/* Starts signing in with the account's provider, as the sign-in row's
+ * button does. */
+void         sk_servers_page_sign_in        (SkServersPage  *self);
+/* The row that stands for the password when the account signs in. */
+SkSignInRow *sk_servers_page_get_sign_in_row (SkServersPage *self);
 /* The test panel at the bottom of the page. */
 SkTestPanel *sk_servers_page_get_test_panel (SkServersPage  *self);
 

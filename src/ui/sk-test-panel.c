@@ -97,6 +97,7 @@ static GParamSpec *properties[N_PROPS];
 enum {
   STARTED,
   GUIDE_STEP,
+  FAILED,
   N_SIGNALS
 };
 
@@ -544,16 +545,27 @@ show_certificate_to_trust (SkTestPanel *self)
   sk_certificate_summary_set_sha256 (self->trust_summary, certificate->sha256);
 }
 
-/* The first failing side that names a step of the Gmail guide decides
- * which step to go back to. */
+/* The first failing side says why ("failed", for the guides that explain
+ * it); the first one that names a step of the Gmail guide decides which
+ * step to go back to. */
 static void
 emit_guide_step (SkTestPanel *self)
 {
+  gboolean said = FALSE;
+
   for (guint side = 0; side < SK_N_TEST_SIDES; side++)
     {
       const SkSideResult *result = self->result->sides[side];
 
-      if (result == NULL || result->ok || result->diagnosis->guide_step <= 0)
+      if (result == NULL || result->ok)
+        continue;
+
+      if (!said)
+        g_signal_emit (self, signals[FAILED], 0,
+                       sk_diagnosis_code_to_string (result->diagnosis->code));
+      said = TRUE;
+
+      if (result->diagnosis->guide_step <= 0)
         continue;
 
       g_signal_emit (self, signals[GUIDE_STEP], 0,
@@ -1100,6 +1112,13 @@ sk_test_panel_class_init (SkTestPanelClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_STRING);
+  /* The diagnosis code (DESIGN.md) of the first side that failed. */
+  signals[FAILED] =
+    g_signal_new ("failed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
