@@ -46,6 +46,7 @@ struct _SkSignInRow
   char             *provider_id;   /* the id the state is about */
   State             state;
   gboolean          was_signed_in; /* before the sign-in under way */
+  gboolean          sign_in_asked; /* asked while the keyring was looked at */
   GCancellable     *cancellable;   /* the keyring or the sign-in */
   char             *uri;           /* the provider's page while signing in */
   char             *problem;       /* validation's, about the provider */
@@ -235,6 +236,9 @@ sign_in_looked_up (GObject      *source,
     g_debug ("No saved sign-in: %s", error->message);
 
   set_state (op->self, token != NULL ? STATE_SIGNED_IN : STATE_SIGNED_OUT);
+
+  if (op->self->sign_in_asked)
+    sk_sign_in_row_sign_in (op->self);
 }
 
 static void
@@ -257,6 +261,7 @@ provider_changed (SkSignInRow *self)
   if (self->state != STATE_NONE && g_strcmp0 (id, self->provider_id) == 0)
     return;
 
+  self->sign_in_asked = FALSE;
   stop (self);
   g_free (self->provider_id);
   self->provider_id = g_strdup (id);
@@ -409,6 +414,9 @@ sk_sign_in_row_sign_in (SkSignInRow *self)
 
   g_return_if_fail (SK_IS_SIGN_IN_ROW (self));
 
+  /* Asked together with a change of provider: once the keyring has said
+   * whether there is a sign-in already. */
+  self->sign_in_asked = self->state == STATE_LOOKING;
   if (self->state != STATE_SIGNED_OUT && self->state != STATE_SIGNED_IN)
     return;
 

@@ -32,7 +32,7 @@ import oauth2_server  # noqa: E402
 import testca  # noqa: E402
 
 from atspi_driver import (App, button, checked, click, dropdown_value, entry,  # noqa: E402
-                          find, find_all, label_texts, open_advanced, open_tab, page,
+                          find, find_all, get_text, label_texts, open_advanced, open_tab, page,
                           pyatspi, run_tests, screenshot, showing, wait_for)
 
 ACCOUNTS = "E-mail Accounts"
@@ -302,6 +302,40 @@ def test_cancelled_account_keeps_no_sign_in():
     app.quit()
 
 
+def test_google_account_signs_in_instead_of_an_app_password():
+    """The Gmail guide's other way in: Google's servers, signed in to with
+    the local server standing in for Google."""
+    write_files()
+    providers = os.path.join(CONFIG_HOME, "skrzynka", "oauth2")
+    with open(os.path.join(providers, "google.conf"), "w") as conf:
+        conf.write(Servers.oauth.provider_file(name="Google").replace(
+            "hosts=%s" % testca.HOST,
+            "hosts=imap.gmail.com;pop.gmail.com;smtp.gmail.com;imap.googlemail.com;"
+            "pop.googlemail.com;smtp.googlemail.com"))
+    try:
+        app = program()
+        click(button(app.window(ACCOUNTS), "Add account"))
+        dialog = app.window(DIALOG)
+        general = page(dialog, "SkGeneralPage")
+        entry(general, "E-mail address").queryEditableText().setTextContents("biuro@gmail.com")
+        guide = find(dialog, pyatspi.ROLE_PANEL, "Gmail guide", exact=True)
+        wait_text(guide, "Until Google has verified Skrzynka")
+        click(button(guide, "Sign in with Google instead"))
+
+        servers = page(dialog, "SkServersPage")
+        wait_text(servers, "Signed in as biuro@gmail.com.", timeout=60)
+        open_advanced(servers)
+        for name in ("Incoming authentication", "Outgoing authentication"):
+            combo = find(servers, pyatspi.ROLE_COMBO_BOX, name)
+            assert dropdown_value(combo) == "Sign in with Google", (name, dropdown_value(combo))
+        incoming = get_text(entry(servers, "Incoming mail server"))
+        assert incoming == "imap.gmail.com", incoming
+        shot("sign-in-6-google")
+        app.quit()
+    finally:
+        os.unlink(os.path.join(providers, "google.conf"))
+
+
 def test_unconfigured_provider_has_no_button():
     write_files()
     with open(os.path.join(CONFIG_HOME, "skrzynka", "oauth2", "microsoft.conf"), "w") as conf:
@@ -322,6 +356,7 @@ if __name__ == "__main__":
     try:
         run_tests([test_sign_in_test_and_sign_out, test_admin_approval_says_what_to_ask,
                    test_cancelled_account_keeps_no_sign_in,
+                   test_google_account_signs_in_instead_of_an_app_password,
                    test_unconfigured_provider_has_no_button])
     finally:
         Servers.stop()
