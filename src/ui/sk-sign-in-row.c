@@ -14,6 +14,7 @@
 #include "core/sk-sign-in.h"
 
 #include "sk-sign-in-row.h"
+#include "sk-widget-util.h"
 
 typedef enum
 {
@@ -139,6 +140,9 @@ update (SkSignInRow *self)
     /* TRANSLATORS: %s is the provider, "Microsoft" or "Google" */
     button = g_strdup_printf (_("Sign in _with %s"), name);
   gtk_button_set_label (self->sign_in_button, button);
+  /* Signing in is what comes next only until it is done. */
+  sk_widget_set_css_class (GTK_WIDGET (self->sign_in_button), "suggested-action",
+                           self->state != STATE_SIGNED_IN);
   gtk_widget_set_visible (GTK_WIDGET (self->sign_in_button),
                           self->state == STATE_SIGNED_OUT || self->state == STATE_SIGNED_IN);
   gtk_widget_set_visible (self->sign_out_button, self->state == STATE_SIGNED_IN);
