@@ -56,15 +56,6 @@ struct _SkSignInRow
 
 enum
 {
-  PROP_0,
-  PROP_SIGNED_IN,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-enum
-{
   FAILED,
   N_SIGNALS
 };
@@ -174,13 +165,8 @@ static void
 set_state (SkSignInRow *self,
            State        state)
 {
-  gboolean was = self->state == STATE_SIGNED_IN;
-
   self->state = state;
   update (self);
-
-  if (was != (state == STATE_SIGNED_IN))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
 }
 
 static void
@@ -509,14 +495,6 @@ sk_sign_in_row_show_problem (SkSignInRow *self,
   return message == NULL;
 }
 
-gboolean
-sk_sign_in_row_get_signed_in (SkSignInRow *self)
-{
-  g_return_val_if_fail (SK_IS_SIGN_IN_ROW (self), FALSE);
-
-  return self->state == STATE_SIGNED_IN;
-}
-
 static void
 name_changed (SkSignInRow *self)
 {
@@ -559,24 +537,6 @@ sk_sign_in_row_set_account (SkSignInRow *self,
 }
 
 static void
-sk_sign_in_row_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
-{
-  SkSignInRow *self = SK_SIGN_IN_ROW (object);
-
-  switch (prop_id)
-    {
-    case PROP_SIGNED_IN:
-      g_value_set_boolean (value, sk_sign_in_row_get_signed_in (self));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 sk_sign_in_row_dispose (GObject *object)
 {
   SkSignInRow *self = SK_SIGN_IN_ROW (object);
@@ -609,14 +569,8 @@ sk_sign_in_row_class_init (SkSignInRowClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->get_property = sk_sign_in_row_get_property;
   object_class->dispose = sk_sign_in_row_dispose;
   object_class->finalize = sk_sign_in_row_finalize;
-
-  properties[PROP_SIGNED_IN] =
-    g_param_spec_boolean ("signed-in", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* A sign-in did not work: the diagnosis code (DESIGN.md) says why. */
   signals[FAILED] =

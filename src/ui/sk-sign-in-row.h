@@ -27,8 +27,6 @@ void      sk_sign_in_row_set_account   (SkSignInRow *self,
 /* Starts signing in, as the button does, when the provider is set up and
  * no sign-in is under way. */
 void      sk_sign_in_row_sign_in       (SkSignInRow *self);
-/* Whether a sign-in is kept for the account (the "signed-in" property). */
-gboolean  sk_sign_in_row_get_signed_in (SkSignInRow *self);
 /* Shows validation's message about the provider under the row, or clears
  * it (NULL); TRUE when there is none. */
 gboolean  sk_sign_in_row_show_problem  (SkSignInRow *self,

@@ -16,6 +16,7 @@
 #include "ui/sk-certificate-import.h"
 #include "ui/sk-certificate-row.h"
 #include "ui/sk-certificate-summary.h"
+#include "ui/sk-microsoft-guide.h"
 #include "ui/sk-servers-page.h"
 #include "ui/sk-test-panel.h"
 #include "ui/sk-test-steps.h"
@@ -294,6 +295,130 @@ test_password_pasted_huge (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The SMTP password's field refuses the same paste, and says so under
+ * itself; the account keeps what it had. */
+static void
+test_smtp_password_pasted_huge (void)
+{
+  g_autoptr(SkAccount) account = sk_account_new ();
+  g_autoptr(GString) pasted = g_string_new (NULL);
+  g_autofree char *said = NULL;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *page = sk_servers_page_new ();
+  GObject *entry;
+  int position = 0;
+
+  sk_account_set_outgoing_auth (account, TRUE);
+  sk_account_set_outgoing_same_login (account, FALSE);
+  sk_account_set_outgoing_password (account, "sekret");
+  sk_account_page_set_account (SK_ACCOUNT_PAGE (page), account);
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  /* The field is under Advanced, open as when someone pastes into it. */
+  gtk_expander_set_expanded (GTK_EXPANDER (gtk_widget_get_template_child (page,
+                                                                          SK_TYPE_SERVERS_PAGE,
+                                                                          "advanced_expander")),
+                             TRUE);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_frame (window);
+
+  entry = gtk_widget_get_template_child (page, SK_TYPE_SERVERS_PAGE, "outgoing_password_entry");
+  g_assert_true (GTK_IS_PASSWORD_ENTRY (entry));
+  for (guint i = 0; i < 100000 / 20; i++)
+    g_string_append (pasted, "abcd efgh ijkl mnop ");
+  position = 6;
+  gtk_editable_insert_text (GTK_EDITABLE (entry), pasted->str, pasted->len, &position);
+  wait_for_frame (window);
+
+  g_assert_cmpstr (sk_account_get_outgoing_password (account), ==, "sekret");
+  said = shown_text (page);
+  g_assert_nonnull (strstr (said, "100000 characters long, too long for a password"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* An account that signs in with a provider this build has no client ID
+ * for: no password field, the authentication names the provider, and the
+ * row says what IT support must set up instead of offering a button. */
+static void
+test_sign_in_row_unavailable (void)
+{
+  g_autoptr(SkAccount) account = sk_account_new ();
+  g_autofree char *said = NULL;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *page = sk_servers_page_new ();
+  GObject *dropdown;
+  GObject *password;
+  GtkStringObject *item;
+
+  sk_account_set_oauth2_provider (account, "microsoft");
+  sk_account_set_incoming_auth_method (account, SK_AUTH_METHOD_OAUTH2);
+  sk_account_page_set_account (SK_ACCOUNT_PAGE (page), account);
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_frame (window);
+
+  password = gtk_widget_get_template_child (page, SK_TYPE_SERVERS_PAGE, "password_entry");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (password)));
+  dropdown = gtk_widget_get_template_child (page, SK_TYPE_SERVERS_PAGE, "incoming_auth_dropdown");
+  item = gtk_drop_down_get_selected_item (GTK_DROP_DOWN (dropdown));
+  g_assert_cmpstr (gtk_string_object_get_string (item), ==, "Sign in with Microsoft");
+  said = shown_text (page);
+  g_assert_nonnull (strstr (said, "Signing in with Microsoft is not set up in this copy"));
+  g_assert_null (strstr (said, "Sign in with Microsoft|"));
+
+  /* Back to a password: the field returns, the row goes. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), SK_AUTH_METHOD_AUTO);
+  g_assert_cmpint (sk_account_get_incoming_auth_method (account), ==, SK_AUTH_METHOD_AUTO);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (password)));
+  g_free (said);
+  said = shown_text (page);
+  g_assert_null (strstr (said, "Signing in with Microsoft"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Each diagnosis that the Microsoft 365 guide explains leads to its part,
+ * and the messages for IT support name the person's address. */
+static void
+test_microsoft_guide_parts (void)
+{
+  static const struct
+  {
+    const char           *code;
+    SkMicrosoftGuidePart  part;
+  } cases[] = {
+    { "admin-approval-required", SK_MICROSOFT_GUIDE_APPROVAL },
+    { "smtp-auth-disabled", SK_MICROSOFT_GUIDE_SMTP_AUTH },
+    { "sign-in-required", SK_MICROSOFT_GUIDE_SIGN_IN },
+    { "sign-in-denied", SK_MICROSOFT_GUIDE_SIGN_IN },
+    { "token-rejected", SK_MICROSOFT_GUIDE_SIGN_IN },
+    { "bad-credentials", SK_MICROSOFT_GUIDE_NONE },
+    { NULL, SK_MICROSOFT_GUIDE_NONE },
+  };
+  g_autoptr(SkAccount) account = sk_account_new ();
+  GtkWidget *guide = g_object_ref_sink (g_object_new (SK_TYPE_MICROSOFT_GUIDE, NULL));
+  g_autofree char *said = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpint (sk_microsoft_guide_part_for_code (cases[i].code), ==, cases[i].part);
+
+  sk_account_set_username (account, "anna@kancelaria.pl");
+  sk_microsoft_guide_set_account (SK_MICROSOFT_GUIDE (guide), account);
+  said = shown_text (guide);
+  g_assert_nonnull (strstr (said, "please approve the mail program Skrzynka"));
+  g_assert_nonnull (strstr (said, "Set-CASMailbox -Identity anna@kancelaria.pl "
+                                  "-SmtpClientAuthenticationDisabled $false"));
+
+  sk_microsoft_guide_highlight (SK_MICROSOFT_GUIDE (guide), SK_MICROSOFT_GUIDE_SMTP_AUTH);
+  g_assert_cmpint (sk_microsoft_guide_get_highlighted (SK_MICROSOFT_GUIDE (guide)), ==,
+                   SK_MICROSOFT_GUIDE_SMTP_AUTH);
+  sk_microsoft_guide_highlight (SK_MICROSOFT_GUIDE (guide), SK_MICROSOFT_GUIDE_NONE);
+  g_assert_cmpint (sk_microsoft_guide_get_highlighted (SK_MICROSOFT_GUIDE (guide)), ==,
+                   SK_MICROSOFT_GUIDE_NONE);
+
+  g_object_unref (guide);
+}
+
 typedef struct
 {
   gint64        last;
@@ -535,6 +660,9 @@ main (int   argc,
   g_test_add_func ("/sk/certificate-row/missing", test_row_missing);
   g_test_add_func ("/sk/widget-util/format", test_format);
   g_test_add_func ("/sk/servers-page/password-pasted-huge", test_password_pasted_huge);
+  g_test_add_func ("/sk/servers-page/smtp-password-pasted-huge", test_smtp_password_pasted_huge);
+  g_test_add_func ("/sk/servers-page/sign-in-row-unavailable", test_sign_in_row_unavailable);
+  g_test_add_func ("/sk/microsoft-guide/parts", test_microsoft_guide_parts);
   g_test_add_func ("/sk/certificate-import/huge", test_certificate_import_huge);
   g_test_add_data_func ("/sk/test-panel/long-line", "long-line", test_panel_hostile_server);
   g_test_add_data_func ("/sk/test-panel/endless-capabilities", "endless-capabilities",
