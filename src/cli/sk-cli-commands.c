@@ -1254,18 +1254,25 @@ open_sign_in_page (const char *uri,
 
 /* The provider the account signs in with; NULL (said why) when it signs
  * in with none or the provider is unknown. */
+static gboolean
+check_signs_in (SkAccount *account)
+{
+  if (sk_account_uses_oauth2 (account))
+    return TRUE;
+
+  print_problem (NULL, _("This account logs in with a password, not by signing in with "
+                         "a provider: set incoming-auth=oauth2 or "
+                         "outgoing-auth-method=oauth2 first."));
+  return FALSE;
+}
+
 static SkOAuth2Provider *
 find_sign_in_provider (SkAccount *account)
 {
   SkOAuth2Provider *provider;
 
-  if (!sk_account_uses_oauth2 (account))
-    {
-      print_problem (NULL, _("This account logs in with a password, not by signing in with "
-                             "a provider: set incoming-auth=oauth2 or "
-                             "outgoing-auth-method=oauth2 first."));
-      return NULL;
-    }
+  if (!check_signs_in (account))
+    return NULL;
 
   provider = sk_oauth2_provider_find (sk_account_get_oauth2_provider (account));
   if (provider == NULL)
@@ -1369,5 +1376,56 @@ sk_cli_sign_in (SkAccountStore *store,
 
   /* Translators: "Signed in as office@example.com with Microsoft." */
   g_print (_("Signed in as %s with %s.\n"), sk_account_get_username (account), provider->name);
+  return SK_EXIT_OK;
+}
+
+int
+sk_cli_sign_out (SkAccountStore *store,
+                 const char     *name)
+{
+  g_auto(Sync) sync = { NULL, };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SkOAuth2Provider) provider = NULL;
+  const char *provider_id;
+  SkAccount *account;
+  int status;
+
+  g_return_val_if_fail (SK_IS_ACCOUNT_STORE (store), SK_EXIT_USAGE);
+  g_return_val_if_fail (name != NULL, SK_EXIT_USAGE);
+
+  account = find_account (store, name, SK_EXIT_USAGE, &status);
+  if (account == NULL)
+    return status;
+  if (!check_signs_in (account))
+    return SK_EXIT_USAGE;
+
+  /* A provider since removed or not set up still leaves its token to
+   * forget: the id is all the keyring needs. */
+  provider_id = sk_account_get_oauth2_provider (account);
+  if (!sk_oauth2_provider_id_is_valid (provider_id))
+    {
+      g_autoptr(SkProblem) problem = sk_account_find_test_problem (account, SK_TEST_MODE_LOGIN);
+
+      print_problem ("oauth2-provider", problem != NULL ? problem->message : provider_id);
+      return SK_EXIT_USAGE;
+    }
+  provider = sk_oauth2_provider_find (provider_id);
+
+  sync_init (&sync);
+  sk_secret_store_sign_in_async (sk_account_get_id (account), provider_id,
+                                 provider != NULL ? provider->name : provider_id,
+                                 sk_account_get_name (account), NULL, NULL, sync_done, &sync);
+  result = sync_wait (&sync);
+  if (!sk_secret_store_finish (result, &error)
+      && !g_error_matches (error, SK_SECRET_ERROR, SK_SECRET_ERROR_NO_KEYRING))
+    {
+      print_problem (NULL, error->message);
+      return SK_EXIT_FAILED;
+    }
+
+  /* Translators: "Signed out of Biuro: its sign-in with Microsoft is forgotten." */
+  g_print (_("Signed out of %s: its sign-in with %s is forgotten.\n"), sk_account_get_name (account),
+           provider != NULL ? provider->name : provider_id);
   return SK_EXIT_OK;
 }

@@ -93,5 +93,11 @@ int sk_cli_send_test         (SkAccountStore         *store,
 int sk_cli_sign_in           (SkAccountStore         *store,
                               const char             *name,
                               const char             *cafile);
+/* --sign-out NAME: removes the account's sign-in (its refresh token) from
+ * the keyring, as Sign out in the window does.  0: signed out (or was
+ * not signed in), 1: the keyring failed, 2: no such account, or it does
+ * not sign in with a provider. */
+int sk_cli_sign_out          (SkAccountStore         *store,
+                              const char             *name);
 
 G_END_DECLS

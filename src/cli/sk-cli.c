@@ -36,6 +36,8 @@ static const GOptionEntry option_entries[] = {
   { "sign-in", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Sign the saved account NAME in with its provider (OAuth 2.0) in a web browser"),
     N_("NAME") },
+  { "sign-out", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Forget the sign-in of the saved account NAME (its token in the keyring)"), N_("NAME") },
   { "password-stdin", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("With --test, --test-file, --send-test, --check-certificate or --import-certificate: "
        "read the password from standard input"), NULL },
@@ -71,6 +73,7 @@ typedef struct
   char     *send_name;
   char     *detect_address;
   char     *sign_in_name;
+  char     *sign_out_name;
   char     *account_name;
   char     *email;
   char     *cafile;
@@ -90,6 +93,7 @@ options_clear (Options *options)
   g_clear_pointer (&options->send_name, g_free);
   g_clear_pointer (&options->detect_address, g_free);
   g_clear_pointer (&options->sign_in_name, g_free);
+  g_clear_pointer (&options->sign_out_name, g_free);
   g_clear_pointer (&options->account_name, g_free);
   g_clear_pointer (&options->email, g_free);
   g_clear_pointer (&options->cafile, g_free);
@@ -116,6 +120,7 @@ read_options (GVariantDict *dict,
   g_variant_dict_lookup (dict, "send-test", "s", &options->send_name);
   g_variant_dict_lookup (dict, "detect", "s", &options->detect_address);
   g_variant_dict_lookup (dict, "sign-in", "s", &options->sign_in_name);
+  g_variant_dict_lookup (dict, "sign-out", "s", &options->sign_out_name);
 }
 
 static guint
@@ -143,6 +148,13 @@ find_usage_problem (const Options *options)
       && (count_commands (options) > 0 || options->password_stdin || options->json))
     return _("--sign-in NAME goes alone, or with --cafile PEM.");
   if (options->sign_in_name != NULL)
+    return NULL;
+
+  if (options->sign_out_name != NULL
+      && (count_commands (options) > 0 || options->password_stdin || options->json
+          || options->cafile != NULL))
+    return _("--sign-out NAME goes alone.");
+  if (options->sign_out_name != NULL)
     return NULL;
 
   if (count_commands (options) > 1)
@@ -198,6 +210,8 @@ run_command (const Options *options)
 
   if (options->sign_in_name != NULL)
     return sk_cli_sign_in (store, options->sign_in_name, options->cafile);
+  if (options->sign_out_name != NULL)
+    return sk_cli_sign_out (store, options->sign_out_name);
 
   if (options->list)
     return sk_cli_list (store);
@@ -236,7 +250,8 @@ sk_cli_handle_options (GVariantDict *dict)
       return SK_EXIT_USAGE;
     }
 
-  if (count_commands (&options) == 0 && options.sign_in_name == NULL)
+  if (count_commands (&options) == 0 && options.sign_in_name == NULL
+      && options.sign_out_name == NULL)
     return -1;
 
   return run_command (&options);

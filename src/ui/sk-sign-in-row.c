@@ -369,11 +369,10 @@ signed_in (GObject      *source,
   if (tokens != NULL && tokens->refresh_token == NULL)
     {
       g_clear_pointer (&tokens, sk_oauth2_tokens_free);
-      /* TRANSLATORS: %s is the provider, "Microsoft" or "Google" */
-      g_set_error (&error, SK_OAUTH2_ERROR, SK_OAUTH2_ERROR_INVALID_RESPONSE,
-                   _("%s signed you in only for a moment, so the test could not use the sign-in "
-                     "later. Sign in again, and allow Skrzynka to stay signed in."),
-                   self->provider->name);
+      g_set_error_literal (&error, SK_OAUTH2_ERROR, SK_OAUTH2_ERROR_INVALID_RESPONSE,
+                           _("The provider gave no refresh token, so the sign-in cannot be "
+                             "kept. Ask IT support to check the provider’s scopes "
+                             "(offline_access) and settings."));
     }
 
   if (tokens == NULL)

@@ -385,6 +385,29 @@ def test_admin_approval_required():
     assert "AADSTS90094" in stderr, stderr
 
 
+def keyring_refresh_tokens():
+    """Every sign-in with the test provider in the keyring (other cases'
+    accounts keep theirs)."""
+    run = subprocess.run(["secret-tool", "search", "--all", "role", "sign-in-" + PROVIDER],
+                         capture_output=True, text=True, check=False)
+    return {line.split(" = ", 1)[1] for line in (run.stdout + run.stderr).splitlines()
+            if line.startswith("secret = ")}
+
+
+def test_sign_out_forgets_the_token():
+    home = signed_in_account()
+    before = keyring_refresh_tokens()
+    run = run_program(home, ["--sign-out", "Biuro"])
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == b"Signed out of Biuro: its sign-in with Test is forgotten.\n", run.stdout
+    after = keyring_refresh_tokens()
+    assert len(before - after) == 1 and after <= before, (before, after)
+    result = test_json(home, "Biuro")
+    assert result["incoming"]["diagnosis"]["code"] == "sign-in-required", result["incoming"]
+    # Signing out twice is no error: there is nothing left to forget.
+    assert run_program(home, ["--sign-out", "Biuro"]).returncode == 0
+
+
 def test_sign_in_usage():
     home = Home()
     add_account(home, "Biuro")
@@ -400,6 +423,10 @@ def test_sign_in_usage():
     assert run_program(home, ["--import", path]).returncode == 0
     run = run_program(home, ["--sign-in", "Hasło"])
     assert run.returncode == 2 and b"logs in with a password" in run.stderr, run.stderr
+    run = run_program(home, ["--sign-out", "Hasło"])
+    assert run.returncode == 2 and b"logs in with a password" in run.stderr, run.stderr
+    run = run_program(home, ["--sign-out", "Nieznane"])
+    assert run.returncode == 2 and b"no account named" in run.stderr, run.stderr
 
 
 sys.exit(tap.run([test_sign_in_keeps_the_token_in_the_keyring,
@@ -413,5 +440,6 @@ sys.exit(tap.run([test_sign_in_keeps_the_token_in_the_keyring,
                   test_smtp_auth_disabled,
                   test_declined_sign_in,
                   test_admin_approval_required,
+                  test_sign_out_forgets_the_token,
                   test_sign_in_usage],
                  Fixture.setup, Fixture.teardown, Fixture.after_each))

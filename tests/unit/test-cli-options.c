@@ -25,9 +25,10 @@ test_entries (void)
       g_assert_true (g_hash_table_add (seen, (gpointer) entries[n].long_name));
     }
 
-  g_assert_cmpuint (n, ==, 16);
+  g_assert_cmpuint (n, ==, 17);
   g_assert_true (g_hash_table_contains (seen, "detect"));
   g_assert_true (g_hash_table_contains (seen, "sign-in"));
+  g_assert_true (g_hash_table_contains (seen, "sign-out"));
   g_assert_true (g_hash_table_contains (seen, "check-certificate"));
   g_assert_true (g_hash_table_contains (seen, "password-stdin"));
 }
@@ -108,6 +109,8 @@ static const Refused refused_cases[] = {
   { { "sign-in", "Biuro", "test", "Biuro" }, "--sign-in NAME goes alone, or with --cafile PEM." },
   { { "sign-in", "Biuro", "json", NULL }, "--sign-in NAME goes alone" },
   { { "sign-in", "Biuro", "password-stdin", NULL }, "--sign-in NAME goes alone" },
+  { { "sign-out", "Biuro", "list", NULL }, "--sign-out NAME goes alone." },
+  { { "sign-out", "Biuro", "cafile", "ca.pem" }, "--sign-out NAME goes alone." },
 };
 
 static void
