@@ -312,18 +312,70 @@ update_status (SkTestPanel *self)
   set_label (self->status_label, text);
 }
 
-static void
-set_button_reason (GtkWidget  *button,
-                   const char *tooltip)
+/* Why a button cannot be used now, or what it does; NULL while a test
+ * runs.  Setting a tooltip asks the display where the pointer is, a round
+ * trip to the X server each time: the tooltip is looked up when it is
+ * about to be shown instead, and only screen readers are told at once. */
+static const char *
+get_test_reason (SkTestPanel *self)
 {
-  gtk_widget_set_tooltip_text (button, tooltip);
-  if (tooltip != NULL)
+  return self->state == STATE_RUNNING ? NULL : self->blocker_reason;
+}
+
+static const char *
+get_send_reason (SkTestPanel *self)
+{
+  if (self->state == STATE_RUNNING)
+    return NULL;
+  if (self->send_blocker != NULL)
+    return self->send_blocker;
+
+  return _("Sends a short message from this account to its own address "
+           "through the outgoing server, signed when signing is on.");
+}
+
+static void
+describe_button (GtkWidget  *button,
+                 const char *reason)
+{
+  if (reason != NULL)
     gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip,
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, reason,
                                     -1);
   else
     gtk_accessible_reset_property (GTK_ACCESSIBLE (button),
                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
+static gboolean
+show_reason (GtkTooltip *tooltip,
+             const char *reason)
+{
+  if (reason == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, reason);
+  return TRUE;
+}
+
+static gboolean
+test_query_tooltip (SkTestPanel *self,
+                    int          x,
+                    int          y,
+                    gboolean     keyboard_mode,
+                    GtkTooltip  *tooltip)
+{
+  return show_reason (tooltip, get_test_reason (self));
+}
+
+static gboolean
+send_query_tooltip (SkTestPanel *self,
+                    int          x,
+                    int          y,
+                    gboolean     keyboard_mode,
+                    GtkTooltip  *tooltip)
+{
+  return show_reason (tooltip, get_send_reason (self));
 }
 
 /* Whichever runs can be cancelled with its own button; the other waits. */
@@ -343,18 +395,13 @@ update_button (SkTestPanel *self)
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->test_button),
                             testing || (!running && self->blocker == NULL));
-  set_button_reason (GTK_WIDGET (self->test_button), running ? NULL : self->blocker_reason);
+  describe_button (GTK_WIDGET (self->test_button), get_test_reason (self));
 
   gtk_button_set_label (self->send_button,
                         sending ? _("Cancel sendin_g") : _("Send a test message to m_yself"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->send_button),
                             sending || (!running && self->send_blocker == NULL));
-  set_button_reason (GTK_WIDGET (self->send_button),
-                     running ? NULL
-                             : self->send_blocker != NULL
-                               ? self->send_blocker
-                               : _("Sends a short message from this account to its own address "
-                                   "through the outgoing server, signed when signing is on."));
+  describe_button (GTK_WIDGET (self->send_button), get_send_reason (self));
 }
 
 static void
@@ -1136,7 +1183,9 @@ sk_test_panel_class_init (SkTestPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SkTestPanel, trust_summary);
   gtk_widget_class_bind_template_child (widget_class, SkTestPanel, trust_button);
   gtk_widget_class_bind_template_callback (widget_class, test_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, test_query_tooltip);
   gtk_widget_class_bind_template_callback (widget_class, send_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, send_query_tooltip);
   gtk_widget_class_bind_template_callback (widget_class, details_clicked);
   gtk_widget_class_bind_template_callback (widget_class, trust_clicked);
 }

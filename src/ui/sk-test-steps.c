@@ -35,6 +35,7 @@ struct _SkTestSteps
   GtkLabel  *outgoing_title;
 
   StepCell   cells[SK_N_TEST_SIDES][SK_N_TEST_STEPS];
+  char      *outcomes[SK_N_TEST_SIDES];
 };
 
 G_DEFINE_FINAL_TYPE (SkTestSteps, sk_test_steps, GTK_TYPE_BOX)
@@ -240,6 +241,9 @@ sk_test_steps_reset (SkTestSteps *self,
     sk_test_steps_show (self, side, step, SK_STEP_PENDING, 0);
 }
 
+/* The outcome is the row's tooltip, looked up when it is about to be
+ * shown: setting a tooltip asks the display where the pointer is, a round
+ * trip to the X server at the start and at the end of every test. */
 void
 sk_test_steps_set_outcome (SkTestSteps *self,
                            SkTestSide   side,
@@ -251,7 +255,8 @@ sk_test_steps_set_outcome (SkTestSteps *self,
   g_return_if_fail (side < SK_N_TEST_SIDES);
 
   row = get_row (self, side);
-  gtk_widget_set_tooltip_text (row, message);
+  g_free (self->outcomes[side]);
+  self->outcomes[side] = g_strdup (message);
   if (message != NULL)
     gtk_accessible_update_property (GTK_ACCESSIBLE (row),
                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message,
@@ -259,6 +264,24 @@ sk_test_steps_set_outcome (SkTestSteps *self,
   else
     gtk_accessible_reset_property (GTK_ACCESSIBLE (row),
                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
+static gboolean
+row_query_tooltip (GtkWidget   *row,
+                   int          x,
+                   int          y,
+                   gboolean     keyboard_mode,
+                   GtkTooltip  *tooltip,
+                   SkTestSteps *self)
+{
+  const char *outcome = self->outcomes[row == self->incoming_row ? SK_TEST_SIDE_INCOMING
+                                                                 : SK_TEST_SIDE_OUTGOING];
+
+  if (outcome == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, outcome);
+  return TRUE;
 }
 
 void
@@ -281,12 +304,24 @@ sk_test_steps_dispose (GObject *object)
 }
 
 static void
+sk_test_steps_finalize (GObject *object)
+{
+  SkTestSteps *self = SK_TEST_STEPS (object);
+
+  for (guint side = 0; side < SK_N_TEST_SIDES; side++)
+    g_free (self->outcomes[side]);
+
+  G_OBJECT_CLASS (sk_test_steps_parent_class)->finalize (object);
+}
+
+static void
 sk_test_steps_class_init (SkTestStepsClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = sk_test_steps_dispose;
+  object_class->finalize = sk_test_steps_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/pl/skrzynka/Skrzynka/ui/sk-test-steps.ui");
@@ -296,6 +331,7 @@ sk_test_steps_class_init (SkTestStepsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SkTestSteps, incoming_title);
   gtk_widget_class_bind_template_child (widget_class, SkTestSteps, outgoing_row);
   gtk_widget_class_bind_template_child (widget_class, SkTestSteps, outgoing_title);
+  gtk_widget_class_bind_template_callback (widget_class, row_query_tooltip);
 }
 
 static void
