@@ -78,8 +78,9 @@ new_step_title (SkTestStep step)
 /* The icon, spinner and mark are decoration: the time label carries the
  * whole step in words for screen readers (see sk_test_steps_show()).
  * They take turns in one place of a fixed size, and the time has room for
- * "10.25 s", so that a cell keeps its size through a test and a step
- * that moves on redraws its cell without moving the rest of the window. */
+ * "10.25 s" (see size_cells()), so that a cell keeps its size through a
+ * test and a step that moves on redraws its cell without moving the rest
+ * of the window. */
 static GtkWidget *
 new_cell (StepCell *cell)
 {
@@ -97,12 +98,10 @@ new_cell (StepCell *cell)
                                 NULL);
   cell->mark = g_object_new (GTK_TYPE_LABEL,
                              "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
-                             "width-chars", 2,
                              NULL);
   gtk_widget_add_css_class (GTK_WIDGET (cell->mark), "dim-label");
   cell->time = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (cell->time, 0);
-  gtk_label_set_width_chars (cell->time, 7);
   gtk_widget_add_css_class (GTK_WIDGET (cell->time), "numeric");
 
   gtk_stack_add_child (cell->sign, GTK_WIDGET (cell->icon));
@@ -112,6 +111,32 @@ new_cell (StepCell *cell)
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (cell->time));
 
   return box;
+}
+
+/* The widths GtkLabel's width-chars would give the marks (2) and the
+ * times (7), found once for all the cells: a label with width-chars asks
+ * Pango for the font's metrics, shaping a sample text, every time it is
+ * measured, and a test changes the cells' texts at every step. */
+static void
+size_cells (SkTestSteps *self)
+{
+  PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
+  PangoFontMetrics *metrics = pango_context_get_metrics (context, NULL, NULL);
+  int char_width = MAX (pango_font_metrics_get_approximate_char_width (metrics),
+                        pango_font_metrics_get_approximate_digit_width (metrics));
+
+  pango_font_metrics_unref (metrics);
+
+  for (guint side = 0; side < SK_N_TEST_SIDES; side++)
+    for (guint step = 0; step < SK_N_TEST_STEPS; step++)
+      {
+        StepCell *cell = &self->cells[side][step];
+
+        gtk_widget_set_size_request (GTK_WIDGET (cell->mark),
+                                     PANGO_PIXELS_CEIL (2 * char_width), -1);
+        gtk_widget_set_size_request (GTK_WIDGET (cell->time),
+                                     PANGO_PIXELS_CEIL (7 * char_width), -1);
+      }
 }
 
 static void
@@ -296,6 +321,27 @@ sk_test_steps_set_side_visible (SkTestSteps *self,
 }
 
 static void
+sk_test_steps_css_changed (GtkWidget         *widget,
+                           GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (sk_test_steps_parent_class)->css_changed (widget, change);
+
+  size_cells (SK_TEST_STEPS (widget));
+}
+
+static void
+sk_test_steps_system_setting_changed (GtkWidget        *widget,
+                                      GtkSystemSetting  setting)
+{
+  GTK_WIDGET_CLASS (sk_test_steps_parent_class)->system_setting_changed (widget, setting);
+
+  if (setting == GTK_SYSTEM_SETTING_DPI ||
+      setting == GTK_SYSTEM_SETTING_FONT_NAME ||
+      setting == GTK_SYSTEM_SETTING_FONT_CONFIG)
+    size_cells (SK_TEST_STEPS (widget));
+}
+
+static void
 sk_test_steps_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), SK_TYPE_TEST_STEPS);
@@ -322,6 +368,9 @@ sk_test_steps_class_init (SkTestStepsClass *klass)
 
   object_class->dispose = sk_test_steps_dispose;
   object_class->finalize = sk_test_steps_finalize;
+
+  widget_class->css_changed = sk_test_steps_css_changed;
+  widget_class->system_setting_changed = sk_test_steps_system_setting_changed;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/pl/skrzynka/Skrzynka/ui/sk-test-steps.ui");
