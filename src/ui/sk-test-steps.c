@@ -55,13 +55,16 @@ get_title (SkTestSteps *self,
 }
 
 /* A size group re-measures every member whenever one of them changes, and
- * the cells below change with every step: the group holds a box around the
- * title, so that the wrapping label inside keeps the size it measured once
- * instead of being laid out anew for each step of a test. */
+ * the cells below change with every step: the group holds a grid around
+ * the title, so that the wrapping label inside keeps the size it measured
+ * once instead of being laid out anew for each step of a test.  A grid,
+ * not a box: a box asks a wrapping label for its width at the row's
+ * height, which the label finds by laying its text out at one width after
+ * another. */
 static GtkWidget *
 new_step_title (SkTestStep step)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *grid = gtk_grid_new ();
   GtkWidget *label = gtk_label_new (sk_test_step_get_title (step));
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
@@ -70,9 +73,9 @@ new_step_title (SkTestStep step)
   gtk_widget_set_valign (label, GTK_ALIGN_END);
   gtk_widget_add_css_class (label, "dim-label");
   gtk_widget_add_css_class (label, "caption");
-  gtk_box_append (GTK_BOX (box), label);
+  gtk_grid_attach (GTK_GRID (grid), label, 0, 0, 1, 1);
 
-  return box;
+  return grid;
 }
 
 /* The icon, spinner and mark are decoration: the time label carries the
