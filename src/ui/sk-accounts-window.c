@@ -22,11 +22,7 @@ struct _SkAccountsWindow
   GtkRevealer          *error_revealer;
   GtkLabel             *error_label;
   GtkStack             *stack;
-  GtkColumnView        *column_view;
-  GtkColumnViewColumn  *name_column;
-  GtkColumnViewColumn  *email_column;
-  GtkColumnViewColumn  *type_column;
-  GtkColumnViewColumn  *status_column;
+  gboolean              has_list;
 
   SkAccountStore       *store;
   GtkSingleSelection   *selection;
@@ -50,12 +46,16 @@ get_selected_account (SkAccountsWindow *self)
   return gtk_single_selection_get_selected_item (self->selection);
 }
 
+static void ensure_list (SkAccountsWindow *self);
+
 static void
 update_state (SkAccountsWindow *self)
 {
   gboolean has_accounts = g_list_model_get_n_items (G_LIST_MODEL (self->store)) > 0;
   gboolean has_selection = get_selected_account (self) != NULL;
 
+  if (has_accounts)
+    ensure_list (self);
   gtk_stack_set_visible_child_name (self->stack, has_accounts ? "list" : "empty");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.edit", has_selection);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.delete", has_selection);
@@ -267,6 +267,36 @@ set_cell_factory (GtkColumnViewColumn   *column,
   gtk_column_view_column_set_factory (column, factory);
 }
 
+/* The list is built when there is an account to show: a window with no
+ * accounts yet does not build it before its first frame. */
+static void
+ensure_list (SkAccountsWindow *self)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+  GtkColumnView *column_view;
+
+  if (self->has_list)
+    return;
+  self->has_list = TRUE;
+
+  builder = gtk_builder_new_from_resource ("/pl/skrzynka/Skrzynka/ui/sk-accounts-list.ui");
+  set_cell_factory (GTK_COLUMN_VIEW_COLUMN (gtk_builder_get_object (builder, "name_column")),
+                    "name", NULL);
+  set_cell_factory (GTK_COLUMN_VIEW_COLUMN (gtk_builder_get_object (builder, "email_column")),
+                    "email", NULL);
+  set_cell_factory (GTK_COLUMN_VIEW_COLUMN (gtk_builder_get_object (builder, "type_column")),
+                    "account-type", type_to_label);
+  set_cell_factory (GTK_COLUMN_VIEW_COLUMN (gtk_builder_get_object (builder, "status_column")),
+                    "inactive", inactive_to_label);
+
+  column_view = GTK_COLUMN_VIEW (gtk_builder_get_object (builder, "column_view"));
+  gtk_column_view_set_model (column_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_object (column_view, "activate",
+                           G_CALLBACK (column_view_activated), self, G_CONNECT_SWAPPED);
+
+  gtk_stack_add_named (self->stack, GTK_WIDGET (gtk_builder_get_object (builder, "list")), "list");
+}
+
 static void
 store_items_changed (SkAccountsWindow *self)
 {
@@ -282,7 +312,6 @@ sk_accounts_window_constructed (GObject *object)
 
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->store)));
   gtk_single_selection_set_autoselect (self->selection, TRUE);
-  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
   g_signal_connect_object (self->store, "items-changed",
                            G_CALLBACK (store_items_changed), self, G_CONNECT_SWAPPED);
@@ -372,12 +401,6 @@ sk_accounts_window_class_init (SkAccountsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SkAccountsWindow, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, SkAccountsWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, SkAccountsWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, SkAccountsWindow, column_view);
-  gtk_widget_class_bind_template_child (widget_class, SkAccountsWindow, name_column);
-  gtk_widget_class_bind_template_child (widget_class, SkAccountsWindow, email_column);
-  gtk_widget_class_bind_template_child (widget_class, SkAccountsWindow, type_column);
-  gtk_widget_class_bind_template_child (widget_class, SkAccountsWindow, status_column);
-  gtk_widget_class_bind_template_callback (widget_class, column_view_activated);
   gtk_widget_class_bind_template_callback (widget_class, error_close_clicked);
 
   gtk_widget_class_install_action (widget_class, "win.add", NULL, add_activated);
@@ -393,11 +416,6 @@ sk_accounts_window_init (SkAccountsWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
-
-  set_cell_factory (self->name_column, "name", NULL);
-  set_cell_factory (self->email_column, "email", NULL);
-  set_cell_factory (self->type_column, "account-type", type_to_label);
-  set_cell_factory (self->status_column, "inactive", inactive_to_label);
 
   self->settings = g_settings_new (APPLICATION_ID);
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
