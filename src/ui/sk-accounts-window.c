@@ -22,6 +22,8 @@ struct _SkAccountsWindow
   GtkRevealer          *error_revealer;
   GtkLabel             *error_label;
   GtkStack             *stack;
+  GtkMenuButton        *menu_button;
+  GMenuModel           *primary_menu;
   gboolean              has_list;
 
   SkAccountStore       *store;
@@ -297,6 +299,17 @@ ensure_list (SkAccountsWindow *self)
   gtk_stack_add_named (self->stack, GTK_WIDGET (gtk_builder_get_object (builder, "list")), "list");
 }
 
+/* The menu is built when it is first opened, not before the first frame. */
+static void
+create_menu (GtkMenuButton *menu_button,
+             gpointer       user_data)
+{
+  SkAccountsWindow *self = user_data;
+
+  gtk_menu_button_set_menu_model (menu_button, self->primary_menu);
+  gtk_menu_button_set_create_popup_func (menu_button, NULL, NULL, NULL);
+}
+
 static void
 store_items_changed (SkAccountsWindow *self)
 {
@@ -401,6 +414,8 @@ sk_accounts_window_class_init (SkAccountsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SkAccountsWindow, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, SkAccountsWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, SkAccountsWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, SkAccountsWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, SkAccountsWindow, primary_menu);
   gtk_widget_class_bind_template_callback (widget_class, error_close_clicked);
 
   gtk_widget_class_install_action (widget_class, "win.add", NULL, add_activated);
@@ -416,6 +431,8 @@ sk_accounts_window_init (SkAccountsWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+
+  gtk_menu_button_set_create_popup_func (self->menu_button, create_menu, self, NULL);
 
   self->settings = g_settings_new (APPLICATION_ID);
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
