@@ -461,5 +461,6 @@ sk_accounts_window_show_error (SkAccountsWindow *self,
   g_return_if_fail (message != NULL);
 
   gtk_label_set_text (self->error_label, message);
+  gtk_widget_set_visible (gtk_revealer_get_child (self->error_revealer), TRUE);
   gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
 }
