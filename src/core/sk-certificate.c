@@ -769,6 +769,102 @@ sk_certificate_new_from_bytes_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+typedef struct
+{
+  GFile  *file;
+  GBytes *contents;  /* kept for a password, or NULL */
+} Read;
+
+static void
+read_free (Read *read)
+{
+  g_object_unref (read->file);
+  g_clear_pointer (&read->contents, g_bytes_unref);
+  g_free (read);
+}
+
+/* The contents go with the thread, wiped, unless a password is needed. */
+static void
+read_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Read *read = task_data;
+  g_autoptr(GBytes) contents = NULL;
+  SkCertificate *certificate;
+  GError *error = NULL;
+  char *data = NULL;
+  gsize length = 0;
+
+  if (!g_file_load_contents (read->file, cancellable, &data, &length, NULL, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  contents = sk_certificate_contents_new_take (data, length);
+  certificate = sk_certificate_new_from_bytes (contents, NULL, &error);
+  if (certificate != NULL)
+    {
+      g_task_return_pointer (task, certificate, g_object_unref);
+      return;
+    }
+
+  if (g_error_matches (error, SK_CERTIFICATE_ERROR, SK_CERTIFICATE_ERROR_BAD_PASSWORD))
+    read->contents = g_steal_pointer (&contents);
+  g_task_return_error (task, error);
+}
+
+void
+sk_certificate_new_from_file_async (GFile               *file,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Read *read;
+
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sk_certificate_new_from_file_async);
+  g_task_set_return_on_cancel (task, TRUE);
+
+  read = g_new0 (Read, 1);
+  read->file = g_object_ref (file);
+  g_task_set_task_data (task, read, (GDestroyNotify) read_free);
+  g_task_run_in_thread (task, read_thread);
+}
+
+SkCertificate *
+sk_certificate_new_from_file_finish (GAsyncResult  *result,
+                                     GBytes       **contents,
+                                     GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  SkCertificate *certificate;
+  Read *read;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sk_certificate_new_from_file_async,
+                        NULL);
+
+  read = g_task_get_task_data (G_TASK (result));
+  certificate = g_task_propagate_pointer (G_TASK (result), &local_error);
+  /* Only a thread that has returned this error has kept the contents:
+   * one still running after a cancellation may not be done with them. */
+  if (contents != NULL)
+    *contents = g_error_matches (local_error, SK_CERTIFICATE_ERROR,
+                                 SK_CERTIFICATE_ERROR_BAD_PASSWORD)
+                ? g_bytes_ref (read->contents) : NULL;
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+
+  return certificate;
+}
+
 /* Accessors */
 
 const char *

@@ -63,6 +63,22 @@ void            sk_certificate_new_from_bytes_async  (GBytes              *data,
  * sk_certificate_new_from_bytes() or G_IO_ERROR_CANCELLED. */
 SkCertificate  *sk_certificate_new_from_bytes_finish (GAsyncResult        *result,
                                                       GError             **error);
+/* The file read and given to sk_certificate_new_from_bytes() without a
+ * password, both in a thread: its contents, which may be large, are
+ * neither read nor wiped in the caller's thread. */
+void            sk_certificate_new_from_file_async   (GFile               *file,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+/* The certificate (transfer full), or NULL with the error of reading the
+ * file (not SK_CERTIFICATE_ERROR), of sk_certificate_new_from_bytes() or
+ * G_IO_ERROR_CANCELLED.  When the file needs a password
+ * (SK_CERTIFICATE_ERROR_BAD_PASSWORD), contents, if not NULL, gets its
+ * contents to try passwords on with sk_certificate_new_from_bytes_async(),
+ * and NULL otherwise. */
+SkCertificate  *sk_certificate_new_from_file_finish  (GAsyncResult        *result,
+                                                      GBytes             **contents,
+                                                      GError             **error);
 /* The contents of a certificate file, which may hold a private key in the
  * clear (PEM): takes data (from g_malloc) and wipes it when the last
  * reference goes. */

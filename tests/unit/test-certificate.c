@@ -429,6 +429,51 @@ test_from_bytes_async (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* Reads file on the main context, as the import does. */
+static SkCertificate *
+read_async (const char  *name,
+            GBytes     **contents,
+            GError     **error)
+{
+  g_autofree char *path = fixture_path (name);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sk_certificate_new_from_file_async (file, NULL, store_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return sk_certificate_new_from_file_finish (result, contents, error);
+}
+
+/* Only a file that needs a password comes back, to try passwords on. */
+static void
+test_from_file_async (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SkCertificate) certificate = NULL;
+  g_autoptr(GBytes) contents = NULL;
+
+  certificate = read_async ("valid-cert.crt", &contents, &error);
+  g_assert_no_error (error);
+  g_assert_null (contents);
+  assert_reads_as_expected (certificate, "valid-cert.crt");
+  g_assert_finalize_object (g_steal_pointer (&certificate));
+
+  g_assert_null (read_async ("valid.p12", &contents, &error));
+  g_assert_error (error, SK_CERTIFICATE_ERROR, SK_CERTIFICATE_ERROR_BAD_PASSWORD);
+  g_assert_nonnull (contents);
+  g_clear_error (&error);
+  certificate = parse_async (contents, PASSWORD, NULL, &error);
+  g_assert_no_error (error);
+  assert_reads_as_expected (certificate, "valid.p12");
+  g_clear_pointer (&contents, g_bytes_unref);
+
+  g_assert_null (read_async ("no-such-file.p12", &contents, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_null (contents);
+}
+
 static GDateTime *
 shifted (const char *file,
          const char *key,
@@ -813,6 +858,7 @@ main (int   argc,
   g_test_add_func ("/sk/certificate/bad-password", test_bad_password);
   g_test_add_func ("/sk/certificate/from-bytes", test_from_bytes);
   g_test_add_func ("/sk/certificate/from-bytes-async", test_from_bytes_async);
+  g_test_add_func ("/sk/certificate/from-file-async", test_from_file_async);
   g_test_add_func ("/sk/certificate/status-order", test_status_order);
   g_test_add_func ("/sk/certificate/is-for-email", test_is_for_email);
   g_test_add_func ("/sk/certificate/describe", test_describe);
