@@ -277,13 +277,35 @@ ask_password (GTask *task)
   gtk_window_present (GTK_WINDOW (import->prompt));
 }
 
+/* What parsing the file gave: a certificate to store, or the reason why
+ * not.  Takes certificate. */
+static void
+parsed_into (GTask         *task,
+             SkCertificate *certificate,
+             const GError  *error)
+{
+  Import *import = g_task_get_task_data (task);
+
+  if (certificate == NULL)
+    {
+      /* TRANSLATORS: %s is the file's name, then why it cannot be read */
+      return_error (task, g_error_new (error->domain, error->code,
+                                       _("“%s” could not be imported. %s"),
+                                       import->file_name, error->message));
+      return;
+    }
+
+  close_prompt (import);
+  import->certificate = certificate;
+  store (task);
+}
+
 static void
 parsed (GObject      *source,
         GAsyncResult *result,
         gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  Import *import = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(SkCertificate) certificate = sk_certificate_new_from_bytes_finish (result, &error);
 
@@ -296,18 +318,7 @@ parsed (GObject      *source,
       return;
     }
 
-  if (certificate == NULL)
-    {
-      /* TRANSLATORS: %s is the file's name, then why it cannot be read */
-      return_error (task, g_error_new (error->domain, error->code,
-                                       _("“%s” could not be imported. %s"),
-                                       import->file_name, error->message));
-      return;
-    }
-
-  close_prompt (import);
-  import->certificate = g_steal_pointer (&certificate);
-  store (task);
+  parsed_into (task, g_steal_pointer (&certificate), error);
 }
 
 static void
@@ -322,21 +333,27 @@ parse (GTask      *task,
 }
 
 static void
-file_loaded (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+file_read (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   Import *import = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-  gsize length = 0;
+  g_autoptr(SkCertificate) certificate = NULL;
 
-  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
+  certificate = sk_certificate_new_from_file_finish (result, &import->data, &error);
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (import->data != NULL)
     {
-      if (g_task_return_error_if_cancelled (task))
-        return;
+      ask_password (task);
+      return;
+    }
 
+  if (certificate == NULL && error->domain != SK_CERTIFICATE_ERROR)
+    {
       /* TRANSLATORS: %s is the file's name, then why it cannot be read */
       return_error (task, g_error_new (error->domain, error->code,
                                        _("The file “%s” could not be read: %s"),
@@ -344,13 +361,7 @@ file_loaded (GObject      *source,
       return;
     }
 
-  import->data = sk_certificate_contents_new_take (contents, length);
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  /* Most files are tried without a password first: PEM needs none, and a
-   * PKCS#12 that does says so. */
-  parse (task, NULL);
+  parsed_into (task, g_steal_pointer (&certificate), error);
 }
 
 static gboolean
@@ -420,7 +431,9 @@ sk_certificate_import_async (GFile                       *file,
   import->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (import_cancelled),
                                                 task, NULL);
 
-  g_file_load_contents_async (file, cancellable, file_loaded, g_object_ref (task));
+  /* Most files are tried without a password first: PEM needs none, and a
+   * PKCS#12 that does says so. */
+  sk_certificate_new_from_file_async (file, cancellable, file_read, g_object_ref (task));
 }
 
 SkCertificate *
