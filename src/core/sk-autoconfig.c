@@ -195,7 +195,8 @@ sk_address_split (const char  *address,
  * "%EMAILLOCALPART%.%EMAILDOMAIN%" (facts/autoconfig.md, ISPDB counts) work;
  * GOA compares whole values and would drop them.  Only Thunderbird's
  * address placeholders are replaced: %EMAILHOSTPART% occurs in no reader or
- * published file found, so it is left as written. */
+ * published file found, so it is left as written (a user name holding it
+ * is not used, see end_server_field()). */
 static char *
 replace_placeholders (Parser     *parser,
                       const char *value)
@@ -413,6 +414,11 @@ end_server_field (Parser     *parser,
     read_socket_type (block, value);
   else if (g_str_equal (element, "authentication"))
     g_ptr_array_add (block->methods, g_strdup (value));
+  /* A "%" left is a placeholder this reader does not know, or a typo in
+   * the file: such a user name would only fail the login, so the address
+   * stands in, as for a file that names none. */
+  else if (g_str_equal (element, "username") && strchr (value, '%') != NULL)
+    g_debug ("A user name with an unknown placeholder is not used: %s", value);
   else if (g_str_equal (element, "username"))
     set_str (&block->username, value);
 }

@@ -201,6 +201,9 @@ test_placeholders (void)
   g_assert_cmpstr (config->display_name, ==, "Poczta example.pl");
   assert_server (config->incoming, 0, SK_PROTOCOL_IMAP, "imap.example.pl", 993, SK_SECURITY_SSL,
                  SK_LOGIN_PASSWORD, "Ewa.Nowak.example.pl");
+  /* A placeholder this reader does not know: the address stands in. */
+  assert_server (config->incoming, 1, SK_PROTOCOL_POP3, "pop3.example.pl", 995, SK_SECURITY_SSL,
+                 SK_LOGIN_PASSWORD, "Ewa.Nowak@Example.PL");
   assert_server (config->outgoing, 0, SK_PROTOCOL_SMTP, "smtp.example.pl", 465, SK_SECURITY_SSL,
                  SK_LOGIN_PASSWORD, "box+Ewa.Nowak@example.pl");
   g_assert_cmpuint (config->notes->len, ==, 1);
