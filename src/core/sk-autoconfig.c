@@ -20,6 +20,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "sk-account.h"
 #include "sk-autoconfig.h"
 
 G_DEFINE_QUARK (sk-autoconfig-error-quark, sk_autoconfig_error)
@@ -424,19 +425,6 @@ end_server_field (Parser     *parser,
 }
 
 static gboolean
-is_host_name (const char *host)
-{
-  if (host == NULL || *host == '\0' || strlen (host) > 253 || host[0] == '.' || host[0] == '-')
-    return FALSE;
-
-  for (const char *p = host; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '-' && *p != '_')
-      return FALSE;
-
-  return TRUE;
-}
-
-static gboolean
 read_port (const char *text,
            guint      *port)
 {
@@ -461,7 +449,7 @@ end_server (Parser  *parser,
   SkAuthMethod method;
   guint port;
 
-  if (block == NULL || block->unusable || !is_host_name (block->hostname)
+  if (block == NULL || block->unusable || !sk_hostname_is_valid (block->hostname)
       || !read_port (block->port, &port) || !block->have_security
       || !choose_login (parser, block, &login, &method))
     {

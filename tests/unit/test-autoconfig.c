@@ -291,6 +291,25 @@ test_junk (void)
   assert_refused ("junk.xml", SK_AUTOCONFIG_ERROR_NO_SERVER);
 }
 
+/* GMarkup ends a text at a NUL and goes on after it (found by the fuzz
+ * target): "imap.\0firma.pl" reads as "imap.", which is no host name, so
+ * the server is not offered, by the same rule as a host typed on tab 2. */
+static void
+test_nul_in_value (void)
+{
+  static const char xml[] =
+    "<clientConfig version=\"1.1\"><emailProvider id=\"firma.pl\">"
+    "<incomingServer type=\"imap\"><hostname>imap.\0firma.pl</hostname><port>993</port>"
+    "<socketType>SSL</socketType><authentication>password-cleartext</authentication>"
+    "</incomingServer></emailProvider></clientConfig>";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (xml, sizeof xml - 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SkAutoconfig) config = sk_autoconfig_parse (bytes, "jan@firma.pl", NULL, NULL, &error);
+
+  g_assert_null (config);
+  g_assert_error (error, SK_AUTOCONFIG_ERROR, SK_AUTOCONFIG_ERROR_NO_SERVER);
+}
+
 static void
 test_not_text (void)
 {
@@ -352,6 +371,7 @@ main (int   argc,
   g_test_add_func ("/sk/autoconfig/oauth2-first", test_oauth2_first);
   g_test_add_func ("/sk/autoconfig/plain-only", test_plain_only);
   g_test_add_func ("/sk/autoconfig/placeholders", test_placeholders);
+  g_test_add_func ("/sk/autoconfig/nul-in-value", test_nul_in_value);
   g_test_add_func ("/sk/autoconfig/notes", test_notes);
   g_test_add_func ("/sk/autoconfig/bad-xml", test_bad_xml);
   g_test_add_func ("/sk/autoconfig/empty", test_empty);
