@@ -31,6 +31,7 @@ struct _SkMicrosoftGuide
   GtkLabel             *smtp_message;
 
   SkAccount            *account;
+  SkOAuth2Provider     *provider;    /* read once: the address changes often */
   SkMicrosoftGuidePart  highlighted;
 };
 
@@ -59,7 +60,7 @@ address (SkMicrosoftGuide *self)
 static void
 update_messages (SkMicrosoftGuide *self)
 {
-  g_autoptr(SkOAuth2Provider) provider = sk_oauth2_provider_find ("microsoft");
+  const SkOAuth2Provider *provider = self->provider;
   g_autofree char *approval = NULL;
   g_autofree char *smtp = NULL;
   g_autofree char *client = NULL;
@@ -247,6 +248,7 @@ sk_microsoft_guide_dispose (GObject *object)
   if (self->account != NULL)
     g_signal_handlers_disconnect_by_data (self->account, self);
   g_clear_object (&self->account);
+  g_clear_pointer (&self->provider, sk_oauth2_provider_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), SK_TYPE_MICROSOFT_GUIDE);
 
   G_OBJECT_CLASS (sk_microsoft_guide_parent_class)->dispose (object);
@@ -288,5 +290,6 @@ static void
 sk_microsoft_guide_init (SkMicrosoftGuide *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->provider = sk_oauth2_provider_find ("microsoft");
   update_messages (self);
 }

@@ -596,7 +596,7 @@ show_certificate_to_trust (SkTestPanel *self)
  * it); the first one that names a step of the Gmail guide decides which
  * step to go back to. */
 static void
-emit_guide_step (SkTestPanel *self)
+emit_failure (SkTestPanel *self)
 {
   gboolean said = FALSE;
 
@@ -653,7 +653,7 @@ show_result (SkTestPanel  *self,
   show_certificate_to_trust (self);
   update (self);
 
-  emit_guide_step (self);
+  emit_failure (self);
 }
 
 static void
