@@ -288,6 +288,20 @@ same_host (const char *a,
 /* Servers the person typed are theirs: only empty ones, or the ones an
  * earlier offer filled in, are offered to be replaced. */
 static gboolean
+servers_open_to_offers (SkGeneralPage *self)
+{
+  const char *incoming = sk_account_get_incoming_host (self->account);
+  const char *outgoing = sk_account_get_outgoing_host (self->account);
+
+  if (is_blank (incoming) && is_blank (outgoing))
+    return TRUE;
+
+  return self->filled_incoming != NULL &&
+         g_strcmp0 (incoming, self->filled_incoming) == 0 &&
+         g_strcmp0 (outgoing, self->filled_outgoing) == 0;
+}
+
+static gboolean
 may_offer (SkGeneralPage *self,
            SkDetection   *detection)
 {
@@ -304,12 +318,7 @@ may_offer (SkGeneralPage *self,
   if (same_host (incoming, guess) && same_host (outgoing, smtp))
     return FALSE;
 
-  if (is_blank (incoming) && is_blank (outgoing))
-    return TRUE;
-
-  return self->filled_incoming != NULL &&
-         g_strcmp0 (incoming, self->filled_incoming) == 0 &&
-         g_strcmp0 (outgoing, self->filled_outgoing) == 0;
+  return servers_open_to_offers (self);
 }
 
 static char *
@@ -734,12 +743,7 @@ may_offer_found (SkGeneralPage      *self,
       && same_host (outgoing, best_out != NULL ? best_out->server->host : NULL))
     return FALSE;
 
-  if (is_blank (incoming) && is_blank (outgoing))
-    return TRUE;
-
-  return self->filled_incoming != NULL &&
-         g_strcmp0 (incoming, self->filled_incoming) == 0 &&
-         g_strcmp0 (outgoing, self->filled_outgoing) == 0;
+  return servers_open_to_offers (self);
 }
 
 static void
@@ -830,7 +834,11 @@ detect_now (gpointer user_data)
 
   self->detect_cancellable = g_cancellable_new ();
   sk_detect_async (email, self->detect_cancellable, detected, g_object_ref (self));
-  discover (self, email);
+  /* Servers the person set stay (a saved account's among them): nothing
+   * found could be offered in their place, so no source is asked and no
+   * server is tried. */
+  if (servers_open_to_offers (self))
+    discover (self, email);
 
   return G_SOURCE_REMOVE;
 }

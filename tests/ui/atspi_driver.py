@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 
@@ -285,6 +286,22 @@ def choose(combo, item):
     press_keys(KEY_HOME, *([KEY_DOWN] * rows.index(item)), KEY_RETURN)
     wait_for("%s to show “%s”" % (name_of(combo), item),
              lambda: dropdown_value(combo) == item)
+
+
+def import_key_file(lines):
+    """Adds the account the key-file lines describe ("[Account]" first),
+    as IT support would with `skrzynka --import`."""
+    with tempfile.NamedTemporaryFile("w", suffix=".conf", encoding="utf-8",
+                                     delete=False) as export:
+        export.write("\n".join(lines) + "\n")
+    try:
+        # Its report on standard output would break the TAP stream.
+        result = subprocess.run([os.environ["SKRZYNKA_BINARY"], "--import", export.name],
+                                capture_output=True, text=True, check=False)
+    finally:
+        os.unlink(export.name)
+    if result.returncode != 0:
+        raise UiError("--import failed: %s%s" % (result.stdout, result.stderr))
 
 
 # Helpers for the Account properties dialog, shared by the tests that open it.

@@ -20,7 +20,6 @@ import ssl
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -29,11 +28,10 @@ sys.path.insert(0, os.path.join(HERE, "..", "servers"))
 import certs  # noqa: E402
 import scripted  # noqa: E402
 
-from atspi_driver import (App, UiError, button, checked, click, entry,  # noqa: E402
-                          find, find_all, get_text, label_texts, name_of, open_advanced,
-                          open_tab,
-                          page, press_keys, pyatspi, run_tests, screenshot,
-                          sensitive, toplevel, wait_for, walk, window_origin)
+from atspi_driver import (App, button, checked, click, entry,  # noqa: E402
+                          find, find_all, get_text, import_key_file, label_texts, name_of,
+                          open_advanced, open_tab, page, press_keys, pyatspi, run_tests,
+                          screenshot, sensitive, toplevel, wait_for, walk, window_origin)
 
 ACCOUNTS = "E-mail Accounts"
 DIALOG = "Account Properties"
@@ -142,16 +140,7 @@ def import_account():
         "incoming-pinned-certificate=%s" % pinned,
         "outgoing-pinned-certificate=%s" % pinned,
     ]
-    with tempfile.NamedTemporaryFile("w", suffix=".conf", encoding="utf-8",
-                                     delete=False) as export:
-        export.write("\n".join(lines) + "\n")
-    try:
-        result = subprocess.run([os.environ["SKRZYNKA_BINARY"], "--import", export.name],
-                                capture_output=True, text=True, check=False)
-    finally:
-        os.unlink(export.name)
-    if result.returncode != 0:
-        raise UiError("--import failed: %s%s" % (result.stdout, result.stderr))
+    import_key_file(lines)
 
 
 def open_dialog():

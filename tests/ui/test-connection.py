@@ -12,16 +12,14 @@
 import hashlib
 import os
 import ssl
-import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "servers"))
 import scripted  # noqa: E402
 
 from atspi_driver import (App, UiError, button, click, entry,  # noqa: E402
-                          find, find_all, get_text, label_texts, name_of,
+                          find, find_all, get_text, import_key_file, label_texts, name_of,
                           open_advanced, open_tab, page, pyatspi, run_tests,
                           screenshot, sensitive, set_text, wait_for, walk)
 
@@ -80,17 +78,7 @@ def import_account(name, pinned=None):
     if pinned:
         lines += ["incoming-pinned-certificate=%s" % pinned,
                   "outgoing-pinned-certificate=%s" % pinned]
-    with tempfile.NamedTemporaryFile("w", suffix=".conf", encoding="utf-8",
-                                     delete=False) as export:
-        export.write("\n".join(lines) + "\n")
-    try:
-        # Its report on standard output would break the TAP stream.
-        result = subprocess.run([os.environ["SKRZYNKA_BINARY"], "--import", export.name],
-                                capture_output=True, text=True, check=False)
-    finally:
-        os.unlink(export.name)
-    if result.returncode != 0:
-        raise UiError("--import failed: %s%s" % (result.stdout, result.stderr))
+    import_key_file(lines)
 
 
 def open_servers(name):

@@ -10,16 +10,20 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import os
+import socket
+import threading
 import time
 
-from atspi_driver import (App, button, checked, click, entry, find_all,  # noqa: E402
-                          get_text, label_texts, name_of, open_advanced, open_tab, page,
-                          press_mnemonic, pyatspi, run_tests, screenshot, wait_for, walk)
+from atspi_driver import (App, button, checked, click, entry, find,  # noqa: E402
+                          find_all, get_text, import_key_file, label_texts, name_of, open_advanced,
+                          open_tab, page, press_mnemonic, pyatspi, run_tests, screenshot,
+                          wait_for, walk)
 
 ACCOUNTS = ("E-mail Accounts", "Konta e-mail")
 DIALOG = ("Account Properties", "Właściwości konta")
 ADD = ("Add account", "Dodaj konto")
 AUTOCONFIG = os.path.join(os.environ["XDG_CONFIG_HOME"], "skrzynka", "autoconfig")
+CONFIG = os.path.join(os.environ["XDG_CONFIG_HOME"], "skrzynka", "accounts.conf")
 
 COMPANY = """<?xml version="1.0" encoding="UTF-8"?>
 <clientConfig version="1.1">
@@ -104,12 +108,14 @@ def paste(field, text):
     field.queryEditableText().setTextContents(text)
 
 
-def new_account(language="en"):
+def new_account(language="en", env=None):
     # No web lookups: the ISP database off, IT's file answers first.
-    app = App(env={"SKRZYNKA_ISPDB_URL": "", "LANGUAGE": language, "LANG": "C.UTF-8"})
+    app = App(env=dict({"SKRZYNKA_ISPDB_URL": "", "LANGUAGE": language, "LANG": "C.UTF-8"},
+                       **(env or {})))
     index = 0 if language == "en" else 1
     window = app.window(ACCOUNTS[index])
-    click(button(window, ADD[index]))
+    # Exactly: "Dodaj konto…" is the button of the list's empty page.
+    click(find(window, pyatspi.ROLE_PUSH_BUTTON, ADD[index], exact=True))
     return app, app.window(DIALOG[index])
 
 
@@ -188,6 +194,70 @@ def test_typed_servers_are_kept():
     app.quit()
 
 
+class Listener:
+    """A port on 127.0.0.1 that counts who connects to it, as the ISP
+    database: any lookup of the settings asks it first, whatever the
+    domain."""
+
+    def __init__(self):
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(8)
+        self.connections = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                return
+            self.connections += 1
+            connection.close()
+
+    @property
+    def url(self):
+        return "https://127.0.0.1:%d/v1.1/" % self.socket.getsockname()[1]
+
+    def close(self):
+        self.socket.close()
+
+
+def test_saved_account_looks_nothing_up():
+    """Opening a saved account whose servers are set asks no source and
+    tries no server: nothing found could be offered in place of its own."""
+    listener = Listener()
+    import_key_file(["[Account]", "name=Zapisane", "email=jan@nikt.invalid", "type=imap",
+                    "incoming-host=poczta.moja.example", "outgoing-host=poczta.moja.example",
+                    "username=jan"])
+    try:
+        app = App(env={"SKRZYNKA_ISPDB_URL": listener.url, "LANGUAGE": "en",
+                       "LANG": "C.UTF-8"})
+        window = app.window(ACCOUNTS[0])
+        table = find(window, pyatspi.ROLE_TREE_TABLE, "Accounts")
+        wait_for("the account in the list",
+                 lambda: any(name_of(n) == "Zapisane" for n in walk(table)))
+        click(button(window, "Edit"))
+        dialog = app.window(DIALOG[0])
+        general = page(dialog, "SkGeneralPage")
+        time.sleep(2)
+        assert listener.connections == 0, "a saved account's settings were looked up"
+        assert not texts_with(general, "Looking for the settings"), label_texts(general)
+        app.quit()
+
+        # The same address in a new account is looked up: the listener
+        # would have seen it.
+        app, dialog = new_account(env={"SKRZYNKA_ISPDB_URL": listener.url})
+        general = page(dialog, "SkGeneralPage")
+        paste(entry(general, "E-mail address"), "jan@nikt.invalid")
+        wait_for("the lookup", lambda: listener.connections > 0, timeout=30)
+        app.quit()
+    finally:
+        listener.close()
+        # The tests after this one start from an empty list.
+        os.unlink(CONFIG)
+
+
 def test_nothing_found_says_nothing():
     write_files()
     app, dialog = new_account()
@@ -258,5 +328,6 @@ def test_polish():
 
 
 if __name__ == "__main__":
-    run_tests([test_offer_and_use, test_typed_servers_are_kept, test_nothing_found_says_nothing,
+    run_tests([test_offer_and_use, test_typed_servers_are_kept,
+               test_saved_account_looks_nothing_up, test_nothing_found_says_nothing,
                test_microsoft_signs_in, test_unencrypted_warns, test_polish])
