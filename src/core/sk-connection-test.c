@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include "sk-connection-test-private.h"
-#include "sk-core.h"
 #include "sk-secret.h"
 #include "sk-server-trust.h"
 #include "sk-sign-in.h"
@@ -390,8 +389,6 @@ sk_connection_test_async (SkAccount            *account,
   g_return_if_fail (SK_IS_ACCOUNT (account));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  sk_core_ensure_curl ();
-
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, sk_connection_test_async);
   /* A cancelled test still has a result: it says "cancelled". */
@@ -530,8 +527,6 @@ sk_connection_send_async (SkAccount            *account,
   g_return_if_fail (SK_IS_ACCOUNT (account));
   g_return_if_fail (message != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  sk_core_ensure_curl ();
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, sk_connection_send_async);

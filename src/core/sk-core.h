@@ -12,9 +12,11 @@ G_BEGIN_DECLS
  * from any thread, any number of times. */
 void sk_core_ensure_resources (void);
 
-/* Starts libcurl, once.  Call it from the main thread before a worker
- * uses libcurl: every part that does (the connection test, HTTPS,
- * guessing) starts its work from there. */
+/* Starts libcurl, once, from whichever thread comes first: each worker
+ * calls it before making its first handle.  libcurl 7.84 and later start
+ * safely from any thread (meson asks for 7.88), and starting, which sets
+ * OpenSSL up, takes about 2 ms that the main loop would otherwise lose at
+ * the first test. */
 void sk_core_ensure_curl      (void);
 
 G_END_DECLS

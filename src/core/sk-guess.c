@@ -604,6 +604,7 @@ guess_thread (GTask        *task,
   Guess *guess = task_data;
   g_autoptr(GCancellable) own = cancellable == NULL ? g_cancellable_new () : NULL;
 
+  sk_core_ensure_curl ();
   guess->multi = curl_multi_init ();
   if (guess->multi == NULL)
     g_error ("libcurl cannot create a handle: out of memory");
@@ -637,8 +638,6 @@ sk_guess_async (const char           *email,
 
   g_return_if_fail (email != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  sk_core_ensure_curl ();
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, sk_guess_async);

@@ -97,7 +97,10 @@ make_handle (Job                *job,
              struct curl_slist  *headers)
 {
   const char *protocols = job->allow_http ? "http,https" : "https";
-  CURL *easy = curl_easy_init ();
+  CURL *easy;
+
+  sk_core_ensure_curl ();
+  easy = curl_easy_init ();
 
   if (easy == NULL)
     return NULL;
@@ -328,8 +331,6 @@ start (const SkHttpRequest  *request,
   g_autoptr(GTask) task = NULL;
   GError *error = NULL;
   Job *job;
-
-  sk_core_ensure_curl ();
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, form != NULL ? (gpointer) sk_http_post_form_async

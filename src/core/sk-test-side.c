@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sk-connection-test-private.h"
+#include "sk-core.h"
 #include "sk-server-trust.h"
 #include "sk-test-side-private.h"
 #include "sk-transcript.h"
@@ -580,8 +581,11 @@ make_handle (SkSideJob *job,
              gboolean   send,
              long       timeout_ms)
 {
-  CURL *easy = curl_easy_init ();
+  CURL *easy;
   g_autofree char *url = NULL;
+
+  sk_core_ensure_curl ();
+  easy = curl_easy_init ();
 
   if (easy == NULL)
     return NULL;
