@@ -18,17 +18,22 @@
 # machine that neither window uses with the cairo renderer and that a
 # desktop with a graphics driver does not pay; it would hide the
 # difference being measured.  Target: median (a)
-# / median (b) <= 1.10.  A benchmark reports: a machine too slow for the
+# / median (b) <= 1.10.  With valgrind installed, it also counts the
+# instructions each runs to its first frame (callgrind, once each): a
+# figure that does not move with the machine's load, unlike the times.  A benchmark reports: a machine too slow for the
 # target gets "not ok … # TODO"; only a program that shows no window fails.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import argparse
 import os
+import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 TARGET_RATIO = 1.10
@@ -59,6 +64,22 @@ def first_frame(probe, program):
         if line.startswith("first-frame "):
             return int(line.split()[1]) / 1e6, None
     return None, "exit %d: %s" % (process.returncode, stderr.strip()[-500:])
+
+
+def instructions(probe, program):
+    """The instructions every thread of program runs up to its first
+    frame, counted by valgrind's callgrind: the same from run to run on
+    any machine, whatever else it is doing.  None without valgrind."""
+    if shutil.which("valgrind") is None:
+        return None
+    env = dict(os.environ, LD_PRELOAD=probe, GDK_DEBUG="gl-disable", SK_FIRST_FRAME_T0="0")
+    with tempfile.TemporaryDirectory() as folder:
+        process = subprocess.run(["valgrind", "--tool=callgrind",
+                                  "--callgrind-out-file=" + os.path.join(folder, "out"), program],
+                                 env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                                 text=True, timeout=RUN_LIMIT * 10)
+    found = re.search(r"Collected : (\d+)", process.stderr)
+    return int(found.group(1)) if found else None
 
 
 def children_cpu():
@@ -114,6 +135,11 @@ def main():
         tap_note("%-8s CPU time to the first frame: median %.3f s" % (name, statistics.median(values)))
     tap_note("ratio of the CPU times: %.2f"
              % (statistics.median(cpu["accounts"]) / statistics.median(cpu["minimal"])))
+    counts = {name: instructions(args.probe, program) for name, program in programs.items()}
+    if None not in counts.values():
+        for name, count in counts.items():
+            tap_note("%-8s instructions to the first frame: %.1f million" % (name, count / 1e6))
+        tap_note("ratio of the instructions: %.3f" % (counts["accounts"] / counts["minimal"]))
     ratio = medians["accounts"] / medians["minimal"]
     tap_note("ratio accounts / minimal: %.2f (target <= %.2f)" % (ratio, TARGET_RATIO))
 
