@@ -13,10 +13,11 @@ G_BEGIN_DECLS
 void sk_core_ensure_resources (void);
 
 /* Starts libcurl, once, from whichever thread comes first: each worker
- * calls it before making its first handle.  libcurl 7.84 and later start
- * safely from any thread (meson asks for 7.88), and starting, which sets
- * OpenSSL up, takes about 2 ms that the main loop would otherwise lose at
- * the first test. */
+ * calls it before making its first handle.  From 7.84 on (meson asks for
+ * 7.88) libcurl starts safely from any thread where it was built with
+ * atomics, which its CURL_VERSION_THREADSAFE feature says (Debian's
+ * does); starting sets OpenSSL up and takes about 2 ms that the main loop
+ * would otherwise lose at the first test. */
 void sk_core_ensure_curl      (void);
 
 G_END_DECLS

@@ -17,11 +17,12 @@
 # OpenGL (and LLVM with it) to choose a visual, about a second on this
 # machine that neither window uses with the cairo renderer and that a
 # desktop with a graphics driver does not pay; it would hide the
-# difference being measured.  Target: median (a)
-# / median (b) <= 1.10.  With valgrind installed, it also counts the
-# instructions each runs to its first frame (callgrind, once each): a
-# figure that does not move with the machine's load, unlike the times.  A benchmark reports: a machine too slow for the
-# target gets "not ok … # TODO"; only a program that shows no window fails.
+# difference being measured.  Target: median (a) / median (b) <= 1.10.
+# With valgrind installed, it also counts the instructions each runs to
+# its first frame (callgrind, once each): a figure that does not move with
+# the machine's load, unlike the times.  A benchmark reports: a machine
+# too slow for the target gets "not ok … # TODO"; only a program that
+# shows no window fails.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 

@@ -114,7 +114,8 @@ def new_account(language="en", env=None):
                        **(env or {})))
     index = 0 if language == "en" else 1
     window = app.window(ACCOUNTS[index])
-    # Exactly: "Dodaj konto…" is the button of the list's empty page.
+    # The header's button, by its whole name: the empty page's own
+    # "Dodaj konto…" would match a part of it.
     click(find(window, pyatspi.ROLE_PUSH_BUTTON, ADD[index], exact=True))
     return app, app.window(DIALOG[index])
 
